@@ -1,0 +1,452 @@
+package io.flakeproof.generator;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.LongStream;
+
+/**
+ * A lock-free Snowflake generator: unique, strictly increasing 64-bit IDs for one lease.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li><b>Uniqueness.</b> No two calls on one generator return the same ID; generators under
+ *       different leases differ in their node bits or, for successive holders of one worker, in
+ *       their disjoint tick intervals {@code (floor, ceiling]}.</li>
+ *   <li><b>Monotonicity.</b> The IDs one generator hands out, in the order their CASes succeed,
+ *       strictly increase, whatever the clock does. Each thread therefore sees increasing IDs.</li>
+ *   <li><b>Lock-freedom.</b> A call that is not waiting for the clock completes in a bounded number
+ *       of its own steps unless another call's CAS succeeded meanwhile.</li>
+ *   <li><b>Bounded waits.</b> A call waits for the clock at most the drift policy's {@code maxWait}
+ *       plus one tick, then throws {@link MintRefusedException}.</li>
+ *   <li><b>No allocation</b> per {@link #nextId()}.</li>
+ * </ul>
+ *
+ * <h2>Design</h2>
+ * The whole mutable state is one {@link AtomicLong}, {@code state = tick << sequenceBits | sequence},
+ * the last (tick, sequence) pair handed out. It only ever grows: each claim reads it, computes a
+ * larger successor, and publishes that with one CAS; the loser of a race reloads and retries. An ID
+ * is {@code tick << tickShift | nodeBits | sequence}, a strictly increasing function of the state,
+ * so distinct states give distinct IDs. The state starts at {@code (floor, maxSequence)}, which makes
+ * the first tick available {@code floor + 1}: the lease floor needs no separate check.
+ *
+ * <p>The successor of {@code (t, s)} with the clock at tick {@code c}:
+ * <ul>
+ *   <li>{@code c > t}: {@code (c, 0)}, a fresh tick from the clock;</li>
+ *   <li>otherwise {@code (t, s + 1)} while the sequence lasts, else {@code (t + 1, 0)}: both lie
+ *       {@code lead = tick - c} ticks ahead of the clock. A lead within the ABSORB tolerance is
+ *       minted at once; a larger one waits for the clock (bounded) or, under FAIL with the clock
+ *       behind {@code t}, is refused.</li>
+ * </ul>
+ * Before the CAS the successor's tick is checked against the lease's ceiling (one volatile read)
+ * and the tick field's end; past either the call is refused without waiting, since no wait can help.
+ *
+ * <p>Batches claim {@code k} consecutive sequence values of one tick in one CAS; the IDs of one tick
+ * are consecutive longs, so such a claim is a range. A batch that spans ticks loops.
+ *
+ * <p>{@link #seal()} swaps the state for {@link #SEALED}, above every real state: any CAS in flight
+ * fails, its retry sees the seal and refuses, and the swap returns the last state handed out. That
+ * is how a graceful release learns the last tick it may lower the ceiling to.
+ *
+ * <p>Counters are {@link LongAdder}s, written after the CAS, read without locks.
+ */
+public final class SnowflakeGenerator {
+
+    /**
+     * The state of a sealed generator: larger than every real state, which is below
+     * 2^(tickBits + sequenceBits) <= 2^63. (A layout with no node bits could reach it with its very
+     * last ID; that call is refused as sealed instead of as an overflow, which mints nothing either way.)
+     */
+    private static final long SEALED = Long.MAX_VALUE;
+
+    private final BitLayout layout;
+    private final Lease lease;
+    private final Clock clock;
+    private final DriftPolicy policy;
+
+    private final int sequenceBits;
+    /** 2^sequenceBits - 1: the sequence field's mask and its largest value. */
+    private final long sequenceMask;
+    private final int tickShift;
+    private final long nodeBits;
+    private final long maxTick;
+    private final long epochMillis;
+    private final long tickMillis;
+    private final long tickNanos;
+    /** How many ticks ahead of the clock ABSORB may mint: floor(tolerance / tickMillis). */
+    private final long toleranceTicks;
+    private final long maxWaitNanos;
+
+    /** tick << sequenceBits | sequence of the last claim: see the class comment. */
+    private final AtomicLong state;
+
+    /**
+     * The highest tick this generator took from the clock; only the metrics read it. Written by the
+     * winner of a fresh-tick CAS (once per tick), racy by design: a lost update only delays a count.
+     */
+    private volatile long clockHighWaterTick;
+
+    /** The last tick of a sealed generator; written by {@link #seal()} before the state reads SEALED. */
+    private volatile long sealedTick;
+
+    private final LongAdder idsMinted = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder sequenceExhaustions = new LongAdder();
+    private final LongAdder borrowedTicks = new LongAdder();
+    private final LongAdder clockBehindReadings = new LongAdder();
+    private final LongAccumulator maxBackwardDriftMillis = new LongAccumulator(Math::max, 0);
+    private final LongAdder waitNanos = new LongAdder();
+    private final LongAdder[] refusals = new LongAdder[MintRefusedException.Cause.values().length];
+
+    /**
+     * A generator minting under {@code lease} with the default drift policy on the system clock.
+     *
+     * @throws IllegalArgumentException if the lease's datacenter, worker or floor does not fit the layout
+     */
+    public SnowflakeGenerator(BitLayout layout, Lease lease) {
+        this(layout, lease, SystemClock.INSTANCE, DriftPolicy.DEFAULT);
+    }
+
+    /**
+     * @throws IllegalArgumentException if the lease's datacenter, worker or floor does not fit the layout
+     */
+    public SnowflakeGenerator(BitLayout layout, Lease lease, Clock clock, DriftPolicy policy) {
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.nodeBits = layout.nodeBits(lease.datacenterId(), lease.workerId());
+        this.sequenceBits = layout.sequenceBits();
+        this.sequenceMask = layout.maxSequence();
+        this.tickShift = layout.tickShift();
+        this.maxTick = layout.maxTick();
+        this.epochMillis = layout.epochMillis();
+        this.tickMillis = layout.tickMillis();
+        this.tickNanos = tickMillis * 1_000_000;
+        this.toleranceTicks = policy.tolerance().toMillis() / tickMillis;
+        this.maxWaitNanos = policy.maxWait().toNanos();
+        final long floor = lease.floorTick();
+        if (floor < -1 || floor > maxTick) {
+            throw new IllegalArgumentException("lease floorTick must be in [-1, " + maxTick + "]: " + floor);
+        }
+        // (floor, maxSequence): the next claim must move to floor + 1. For floor -1 this is -1 (all ones).
+        this.state = new AtomicLong((floor << sequenceBits) | sequenceMask);
+        this.clockHighWaterTick = floor;
+        for (int i = 0; i < refusals.length; i++) {
+            refusals[i] = new LongAdder();
+        }
+    }
+
+    /** A generator for a fixed datacenter and worker with no ceiling, on the system clock. */
+    public static SnowflakeGenerator embedded(BitLayout layout, long datacenterId, long workerId) {
+        return new SnowflakeGenerator(layout, new StaticLease(datacenterId, workerId));
+    }
+
+    /**
+     * The next ID: larger than every ID this generator returned before.
+     *
+     * @throws MintRefusedException when the clock is behind beyond the policy, the lease ceiling or
+     *                              the tick field's end is reached, or the generator is sealed
+     */
+    public long nextId() {
+        final long claimed = claim(1);
+        idsMinted.increment();
+        return idOf(claimed);
+    }
+
+    /**
+     * {@code count} IDs, strictly increasing, each larger than every ID returned before this call
+     * began. All that is left of a tick's sequence is claimed in one CAS; a batch spanning ticks loops.
+     *
+     * @param count how many, in [1, Integer.MAX_VALUE - 8]
+     * @throws MintRefusedException as {@link #nextId()}; IDs already minted are in the exception
+     */
+    public long[] nextIds(int count) {
+        requireCount(count);
+        refuseIfBatchCannotFit(count);
+        final long[] ids = new long[count];
+        int filled = 0;
+        try {
+            while (filled < count) {
+                final long first = claim(count - filled);
+                final int claimed = (int) claimedBy(first, count - filled);
+                final long firstId = idOf(first);
+                for (int i = 0; i < claimed; i++) {
+                    ids[filled + i] = firstId + i;
+                }
+                filled += claimed;
+            }
+        } catch (MintRefusedException e) {
+            throw accountPartial(e, Arrays.copyOf(ids, filled));
+        } finally {
+            idsMinted.add(filled);
+            batches.increment();
+        }
+        return ids;
+    }
+
+    /**
+     * {@code count} IDs as ranges of consecutive longs, one per tick touched, in increasing order.
+     *
+     * @param count how many IDs in all, at least 1
+     * @throws MintRefusedException as {@link #nextIds(int)}
+     */
+    public List<IdRange> nextRanges(long count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1: " + count);
+        }
+        refuseIfBatchCannotFit(count);
+        final List<IdRange> ranges = new ArrayList<>();
+        long filled = 0;
+        try {
+            while (filled < count) {
+                final long first = claim(count - filled);
+                final long claimed = claimedBy(first, count - filled);
+                ranges.add(new IdRange(idOf(first), claimed));
+                filled += claimed;
+            }
+        } catch (MintRefusedException e) {
+            final long[] partial = ranges.stream()
+                    .flatMapToLong(r -> LongStream.range(r.firstId(), r.firstId() + r.count()))
+                    .toArray();
+            throw accountPartial(e, partial);
+        } finally {
+            idsMinted.add(filled);
+            batches.increment();
+        }
+        return ranges;
+    }
+
+    /**
+     * Stops this generator for good and returns the last tick it minted in ({@code floorTick} if none).
+     * Every later or concurrent call is refused with {@link MintRefusedException.Cause#LEASE_NOT_HELD};
+     * no ID above the returned tick is ever handed out. Idempotent.
+     */
+    public synchronized long seal() {
+        for (;;) {
+            final long current = state.get();
+            if (current == SEALED) {
+                return sealedTick;
+            }
+            // Written before the CAS publishes SEALED, so every reader that sees SEALED sees it.
+            sealedTick = current >> sequenceBits;
+            if (state.compareAndSet(current, SEALED)) {
+                return sealedTick;
+            }
+        }
+    }
+
+    /** Whether {@link #seal()} was called. */
+    public boolean isSealed() {
+        return state.get() == SEALED;
+    }
+
+    /** The tick of the last claim (the floor if none); for a sealed generator, the tick it was sealed at. */
+    public long lastTick() {
+        final long current = state.get();
+        return current == SEALED ? sealedTick : current >> sequenceBits;
+    }
+
+    public BitLayout layout() {
+        return layout;
+    }
+
+    public Lease lease() {
+        return lease;
+    }
+
+    public DriftPolicy policy() {
+        return policy;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** A consistent-enough reading of the counters: each is exact, the set is not taken atomically. */
+    public GeneratorStats stats() {
+        final long[] refused = new long[refusals.length];
+        for (int i = 0; i < refused.length; i++) {
+            refused[i] = refusals[i].sum();
+        }
+        return new GeneratorStats(idsMinted.sum(), batches.sum(), sequenceExhaustions.sum(), borrowedTicks.sum(),
+                clockBehindReadings.sum(), maxBackwardDriftMillis.get(), waitNanos.sum(), refused);
+    }
+
+    // ---- the claim ----
+
+    /**
+     * Claims {@code min(want, what is left of one tick)} consecutive sequence values in one CAS and
+     * returns the first claimed state; {@link #claimedBy} says how many.
+     */
+    private long claim(long want) {
+        long deadline = 0;
+        boolean waiting = false;
+        boolean exhaustionCounted = false;
+        for (;;) {
+            final long current = state.get();
+            if (current == SEALED) {
+                throw refuse(MintRefusedException.Cause.LEASE_NOT_HELD, "generator is sealed: its lease for worker "
+                        + lease.workerId() + " in datacenter " + lease.datacenterId() + " was released", -1);
+            }
+            final long lastTick = current >> sequenceBits;
+            final long nowMillis = clock.wallMillis();
+            final long nowTick = tickAt(nowMillis);
+            final boolean fromClock = nowTick > lastTick;
+            final boolean exhausted = (current & sequenceMask) == sequenceMask;
+            // The successor as (tick, sequence); shifted together only after the tick is checked,
+            // so that a tick past the field's end cannot wrap into the sign bit.
+            final long firstTick = fromClock ? nowTick : exhausted ? lastTick + 1 : lastTick;
+            final long firstSequence = fromClock || exhausted ? 0 : (current & sequenceMask) + 1;
+            if (firstTick > lease.ceilingTick()) {
+                throw refuseCeiling(firstTick);
+            }
+            if (firstTick > maxTick) {
+                throw refuseOverflow();
+            }
+            if (!fromClock) {
+                if (nowTick < lastTick) {
+                    noteClockBehind(nowTick);
+                }
+                final long lead = firstTick - nowTick;
+                if (lead > toleranceTicks) {
+                    if (exhausted && !exhaustionCounted) {
+                        sequenceExhaustions.increment();
+                        exhaustionCounted = true;
+                    }
+                    if (policy.kind() == DriftPolicy.Kind.FAIL && nowTick < lastTick) {
+                        throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
+                                + (lastTick - nowTick) * tickMillis + " ms behind the last minted tick " + lastTick
+                                + " and the drift policy is fail", tickMillis * (lastTick - nowTick + 1));
+                    }
+                    final long nowNanos = clock.monotonicNanos();
+                    if (!waiting) {
+                        waiting = true;
+                        // Behind the state: the policy's wait. Only exhausted: at most one more tick.
+                        deadline = nowNanos + maxWaitNanos + (nowTick < lastTick ? 0 : tickNanos);
+                    }
+                    final long remaining = deadline - nowNanos;
+                    if (remaining <= 0) {
+                        throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
+                                + Math.max(0, lastTick - nowTick) * tickMillis + " ms behind the last minted tick "
+                                + lastTick + " after waiting " + policy.maxWait().toMillis() + " ms (policy "
+                                + policy + ")", tickMillis * (lead - toleranceTicks));
+                    }
+                    // Mintable once the clock reaches firstTick - toleranceTicks.
+                    final long untilMintableNanos =
+                            (layoutStartMillis(firstTick - toleranceTicks) - nowMillis) * 1_000_000;
+                    clock.pause(Math.min(remaining, Math.max(1, untilMintableNanos)));
+                    waitNanos.add(clock.monotonicNanos() - nowNanos);
+                    continue;
+                }
+            }
+            final long first = (firstTick << sequenceBits) | firstSequence;
+            final long last = Math.min(first + want - 1, first | sequenceMask);
+            if (state.compareAndSet(current, last)) {
+                if (fromClock) {
+                    clockHighWaterTick = nowTick;
+                } else if (exhausted && firstTick > nowTick) {
+                    borrowedTicks.increment();
+                }
+                return first;
+            }
+        }
+    }
+
+    /** How many values a claim starting at {@code first} took when {@code want} were asked for. */
+    private long claimedBy(long first, long want) {
+        return Math.min(want, sequenceMask - (first & sequenceMask) + 1);
+    }
+
+    private long idOf(long claimedState) {
+        return ((claimedState >> sequenceBits) << tickShift) | nodeBits | (claimedState & sequenceMask);
+    }
+
+    private long tickAt(long millis) {
+        return tickMillis == 1 ? millis - epochMillis : Math.floorDiv(millis - epochMillis, tickMillis);
+    }
+
+    private long layoutStartMillis(long tick) {
+        return epochMillis + tick * tickMillis;
+    }
+
+    /**
+     * Refuses up front a batch that cannot finish under the current ceiling or before the tick field
+     * ends, so that such a batch mints nothing. Other threads may move the state meanwhile; the
+     * per-claim checks stay the guard, this only keeps the common case whole.
+     */
+    private void refuseIfBatchCannotFit(long count) {
+        final long current = state.get();
+        if (current == SEALED) {
+            return; // the claim refuses with the sealed message
+        }
+        final long lastTick = current >> sequenceBits;
+        final long nowTick = tickAt(clock.wallMillis());
+        final long firstTick;
+        final long leftInFirstTick;
+        if (nowTick > lastTick) {
+            firstTick = nowTick;
+            leftInFirstTick = sequenceMask + 1;
+        } else if ((current & sequenceMask) == sequenceMask) {
+            firstTick = lastTick + 1;
+            leftInFirstTick = sequenceMask + 1;
+        } else {
+            firstTick = lastTick;
+            leftInFirstTick = sequenceMask - (current & sequenceMask);
+        }
+        final long more = count - leftInFirstTick;
+        final long lastNeededTick = more <= 0 ? firstTick : firstTick + (more + sequenceMask) / (sequenceMask + 1);
+        if (lastNeededTick > lease.ceilingTick()) {
+            throw refuseCeiling(lastNeededTick);
+        }
+        if (lastNeededTick > maxTick) {
+            throw refuseOverflow();
+        }
+    }
+
+    private void noteClockBehind(long nowTick) {
+        final long behind = clockHighWaterTick - nowTick;
+        if (behind > 0) {
+            clockBehindReadings.increment();
+            maxBackwardDriftMillis.accumulate(behind * tickMillis);
+        }
+    }
+
+    private MintRefusedException refuseCeiling(long tick) {
+        final long ceiling = lease.ceilingTick();
+        final long nowTick = tickAt(clock.wallMillis());
+        return refuse(MintRefusedException.Cause.CEILING_REACHED, "tick " + tick + " is above the lease ceiling "
+                + ceiling + " of worker " + lease.workerId() + " in datacenter " + lease.datacenterId()
+                + "; the lease must be renewed first", Math.max(1, (tick - Math.max(ceiling, nowTick)) * tickMillis));
+    }
+
+    private MintRefusedException refuseOverflow() {
+        return refuse(MintRefusedException.Cause.TICK_OVERFLOW, "the tick field is spent: tick " + (maxTick + 1)
+                + " does not fit " + layout.tickBits() + " bits; layout " + layout.describe() + " ended at "
+                + layout.overflowInstant(), -1);
+    }
+
+    private MintRefusedException refuse(MintRefusedException.Cause cause, String message, long retryAfterMillis) {
+        refusals[cause.ordinal()].increment();
+        return new MintRefusedException(cause, message, retryAfterMillis);
+    }
+
+    private static MintRefusedException accountPartial(MintRefusedException e, long[] minted) {
+        return minted.length == 0 ? e : e.withMintedBeforeRefusal(minted);
+    }
+
+    private static void requireCount(long count) {
+        if (count < 1 || count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("count must be in [1, " + (Integer.MAX_VALUE - 8) + "]: " + count);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SnowflakeGenerator[" + layout.describe() + ", " + lease + ", " + policy + "]";
+    }
+}
