@@ -326,8 +326,8 @@ public final class SnowflakeGenerator {
                     final long nowNanos = clock.monotonicNanos();
                     if (!waiting) {
                         waiting = true;
-                        // Behind the state: the policy's wait. Only exhausted: at most one more tick.
-                        deadline = nowNanos + maxWaitNanos + (nowTick < lastTick ? 0 : tickNanos);
+                        // The policy's wait for a clock behind the state, plus one tick for a spent sequence.
+                        deadline = nowNanos + (nowTick < lastTick ? maxWaitNanos : 0) + (exhausted ? tickNanos : 0);
                     }
                     final long remaining = deadline - nowNanos;
                     if (remaining <= 0) {
