@@ -10,6 +10,9 @@ public final class AdjustableLease implements Lease {
     private final long workerId;
     private final long floorTick;
     private volatile long ceilingTick;
+    /** While set, the generator is held at the floor; the acknowledged ceiling is kept aside. */
+    private volatile String suspension;
+    private long ceilingWhileSuspended;
 
     /**
      * @param floorTick   the highest tick of earlier holders; the generator mints strictly above it
@@ -50,11 +53,43 @@ public final class AdjustableLease implements Lease {
         this.ceilingTick = tick;
     }
 
-    /** Raises the ceiling to {@code tick} if that is higher; never lowers it. */
+    /** Raises the ceiling to {@code tick} if that is higher; never lowers it. While suspended, raises the kept one. */
     public synchronized void raiseCeilingTick(long tick) {
-        if (tick > ceilingTick) {
+        if (suspension != null) {
+            ceilingWhileSuspended = Math.max(ceilingWhileSuspended, tick);
+        } else if (tick > ceilingTick) {
             ceilingTick = tick;
         }
+    }
+
+    /**
+     * Holds the generator at the floor (it mints nothing more) until {@link #resume()}, keeping the
+     * acknowledged ceiling aside. Lowering what the generator may mint is always safe.
+     */
+    public synchronized void suspend(String reason) {
+        if (suspension == null) {
+            ceilingWhileSuspended = ceilingTick;
+        }
+        suspension = reason;
+        ceilingTick = floorTick;
+    }
+
+    /** Ends a {@link #suspend}: the generator may mint up to the acknowledged ceiling again. */
+    public synchronized void resume() {
+        if (suspension != null) {
+            ceilingTick = ceilingWhileSuspended;
+            suspension = null;
+        }
+    }
+
+    @Override
+    public String suspension() {
+        return suspension;
+    }
+
+    /** The acknowledged ceiling, also while suspended. */
+    public synchronized long acknowledgedCeilingTick() {
+        return suspension != null ? ceilingWhileSuspended : ceilingTick;
     }
 
     @Override

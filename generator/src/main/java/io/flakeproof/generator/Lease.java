@@ -22,4 +22,12 @@ public interface Lease {
 
     /** The highest tick the generator may mint in, as acknowledged by the registry; a volatile read. */
     long ceilingTick();
+
+    /**
+     * Why minting is held below the acknowledged ceiling (for example a clock offset beyond its bound),
+     * or null. Only read to word a refusal.
+     */
+    default String suspension() {
+        return null;
+    }
 }

@@ -419,9 +419,11 @@ public final class SnowflakeGenerator {
     private MintRefusedException refuseCeiling(long tick) {
         final long ceiling = lease.ceilingTick();
         final long nowTick = tickAt(clock.wallMillis());
+        final String suspension = lease.suspension();
         return refuse(MintRefusedException.Cause.CEILING_REACHED, "tick " + tick + " is above the lease ceiling "
                 + ceiling + " of worker " + lease.workerId() + " in datacenter " + lease.datacenterId()
-                + "; the lease must be renewed first", Math.max(1, (tick - Math.max(ceiling, nowTick)) * tickMillis));
+                + (suspension == null ? "; the lease must be renewed first" : "; minting is suspended: " + suspension),
+                Math.max(1, (tick - Math.max(ceiling, nowTick)) * tickMillis));
     }
 
     private MintRefusedException refuseOverflow() {
