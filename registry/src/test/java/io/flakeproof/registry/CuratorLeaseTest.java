@@ -1,0 +1,284 @@
+package io.flakeproof.registry;
+
+import static io.flakeproof.registry.ZooKeeperFixture.assertDistinct;
+import static io.flakeproof.registry.ZooKeeperFixture.await;
+import static io.flakeproof.registry.ZooKeeperFixture.client;
+import static io.flakeproof.registry.ZooKeeperFixture.lease;
+import static io.flakeproof.registry.ZooKeeperFixture.mint;
+import static io.flakeproof.registry.ZooKeeperFixture.mintUntilRefused;
+import static io.flakeproof.registry.ZooKeeperFixture.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flakeproof.generator.BitLayout;
+import io.flakeproof.generator.DriftPolicy;
+import io.flakeproof.generator.Clock;
+import io.flakeproof.generator.MintRefusedException;
+import io.flakeproof.generator.SnowflakeGenerator;
+import io.flakeproof.generator.SystemClock;
+import io.flakeproof.generator.lease.LeaseCommand;
+import io.flakeproof.generator.lease.LeaseCore;
+import io.flakeproof.generator.lease.StoreResult;
+import io.flakeproof.generator.lease.WorkerRecord;
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lease on a real single ZooKeeper server: acquisition, expiry, outage, unknown outcomes, release. */
+class CuratorLeaseTest {
+
+    /** One worker per datacenter: every new holder must take the previous holder's worker. */
+    private static final BitLayout ONE_WORKER = new BitLayout(41, 0, 0, 22, 1, BitLayout.DEFAULT_EPOCH.toEpochMilli());
+    private static final BitLayout SNOWFLAKE = BitLayout.snowflake();
+
+    @TempDir
+    File dir;
+
+    private TestingServer server;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = new TestingServer(ZooKeeperFixture.loopbackSpec(new File(dir, "zk")), true);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        server.close();
+    }
+
+    private CuratorFramework newClient() {
+        final CuratorFramework c = client(server.getConnectString());
+        toClose.add(c);
+        return c;
+    }
+
+    private <T extends AutoCloseable> T closing(T t) {
+        toClose.add(t);
+        return t;
+    }
+
+    @Test
+    void twoHoldersGetDifferentWorkersAndMintDistinctIds() {
+        final CuratorLease a = closing(lease(newClient(), SNOWFLAKE, "c1", "a"));
+        final CuratorLease b = closing(lease(newClient(), SNOWFLAKE, "c1", "b"));
+        assertThat(a.status().workerId()).isNotEqualTo(b.status().workerId());
+        final List<Long> ids = new ArrayList<>(mint(a.generator(), 10_000));
+        ids.addAll(mint(b.generator(), 10_000));
+        assertDistinct(ids);
+    }
+
+    @Test
+    void holdersExhaustTheTenBitPoolAndTheNextGetsAClearError() {
+        final CuratorFramework shared = newClient();
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 1024; i++) {
+            final CuratorLease lease = closing(lease(shared, SNOWFLAKE, "pool", "h" + i));
+            ids.add(lease.generator().nextId());
+        }
+        assertThatThrownBy(() -> lease(shared, SNOWFLAKE, "pool", "h1024"))
+                .isInstanceOf(LeaseUnavailableException.class)
+                .hasMessage("worker pool exhausted: datacenter 0 has 1024 of 1024 workers held");
+        assertThat(ids.stream().map(SNOWFLAKE::workerOf).distinct()).hasSize(1024);
+        assertDistinct(ids);
+    }
+
+    @Test
+    void afterServerSideExpiryTheNextHolderMintsAboveTheOldCeilingAndTheOldOneStopsAtIt() throws Exception {
+        final CuratorFramework clientA = newClient();
+        final CuratorLease a = lease(clientA, ONE_WORKER, "c1", "a");
+        final SnowflakeGenerator genA = a.generator();
+        final List<Long> ids = new ArrayList<>(mint(genA, 1000));
+        await("A's first renewal", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 1);
+
+        // A's session ends on the server; A is also cut off, so it cannot take the worker back.
+        ZooKeeperFixture.expireSessionOnServer(clientA);
+        final long ceilingA = genA.lease().ceilingTick();
+        final long expiredAt = System.nanoTime();
+        clientA.close();
+
+        final CuratorLease b = closing(CuratorLease.start(newClient(), ONE_WORKER,
+                settings("c1", "b").withDriftPolicy(DriftPolicy.waitUpTo(Duration.ofSeconds(5))), SystemClock.INSTANCE));
+        final long tookOverMs = (System.nanoTime() - expiredAt) / 1_000_000;
+        assertThat(b.status().workerId()).isEqualTo(a.status().workerId());
+        assertThat(b.generator().lease().floorTick()).isGreaterThanOrEqualTo(ceilingA);
+        assertThat(b.status().holderEpoch()).isEqualTo(2);
+
+        // A goes on minting up to its acknowledged ceiling, then refuses; B mints only above it.
+        final MintRefusedException refused = mintUntilRefused(genA, ids, Duration.ofSeconds(5));
+        assertThat(refused.cause()).isEqualTo(MintRefusedException.Cause.CEILING_REACHED);
+        assertThat(ids.stream().mapToLong(ONE_WORKER::tickOf).max().orElseThrow()).isLessThanOrEqualTo(ceilingA);
+        final List<Long> fromB = mint(b.generator(), 1000);
+        assertThat(fromB).allSatisfy(id -> assertThat(ONE_WORKER.tickOf(id)).isGreaterThan(ceilingA));
+        ids.addAll(fromB);
+        assertDistinct(ids);
+        System.out.printf("expiry: B took over %d ms after A's expiry; A minted %d IDs up to tick %d%n",
+                tookOverMs, ids.size() - fromB.size(), ceilingA);
+    }
+
+    @Test
+    void aHolderWhoseSessionExpiresWhileConnectedTakesANewTermAboveItsOldCeiling() throws Exception {
+        final CuratorFramework clientA = newClient();
+        final CuratorLease a = closing(CuratorLease.start(clientA, ONE_WORKER,
+                settings("c1", "a").withDriftPolicy(DriftPolicy.waitUpTo(Duration.ofSeconds(5))), SystemClock.INSTANCE));
+        final SnowflakeGenerator first = a.generator();
+        final List<Long> ids = new ArrayList<>(mint(first, 1000));
+        await("first renewal", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 1);
+        ZooKeeperFixture.expireSessionOnServer(clientA);
+        await("a new term", Duration.ofSeconds(10), () -> a.generator() != first);
+        final long ceiling = first.lease().ceilingTick();
+        assertThat(a.lostTerms()).isEqualTo(1);
+        assertThat(a.status().holderEpoch()).isEqualTo(2);
+        assertThat(a.generator().lease().floorTick()).isGreaterThanOrEqualTo(ceiling);
+        assertThat(first.isSealed()).isTrue();
+        ids.addAll(mint(a.generator(), 1000));
+        assertDistinct(ids);
+    }
+
+    @Test
+    void zooKeeperDownLongerThanTheSessionServesUpToTheCeilingThenReacquires() throws Exception {
+        final CuratorLease a = closing(lease(newClient(), SNOWFLAKE, "c1", "a"));
+        final SnowflakeGenerator first = a.generator();
+        final List<Long> ids = new ArrayList<>(mint(first, 1000));
+        await("first renewal", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 1);
+
+        server.stop();
+        final long stoppedAt = System.nanoTime();
+        final MintRefusedException refused = mintUntilRefused(first, ids, Duration.ofSeconds(5));
+        final long servedMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+        assertThat(refused.cause()).isEqualTo(MintRefusedException.Cause.CEILING_REACHED);
+        await("the session judged lost", Duration.ofSeconds(5), () -> a.lostTerms() == 1);
+
+        server.restart();
+        final long restartedAt = System.nanoTime();
+        await("a new term after restart", Duration.ofSeconds(15), () -> a.generator() != first);
+        final long reacquiredMs = (System.nanoTime() - restartedAt) / 1_000_000;
+        assertThat(a.status().holderEpoch()).isGreaterThanOrEqualTo(1);
+        await("the new term's first renewal", Duration.ofSeconds(5),
+                () -> a.generator().lease().ceilingTick() > a.generator().lease().floorTick());
+        ids.addAll(mint(a.generator(), 1000));
+        assertDistinct(ids);
+        System.out.printf("outage: served %d ms after ZooKeeper stopped, then refused; new term %d ms after restart%n",
+                servedMs, reacquiredMs);
+    }
+
+    @Test
+    void aRenewalWhoseAcknowledgementIsLostIsResolvedWithoutLosingTheLease() throws Exception {
+        final AtomicInteger writes = new AtomicInteger();
+        final CuratorLease.Faults loseSecondWriteAck = new CuratorLease.Faults() {
+            @Override
+            public StoreResult result(LeaseCommand.StoreOp op, StoreResult actual) {
+                if (op instanceof LeaseCommand.Write && writes.incrementAndGet() == 2) {
+                    assertThat(actual.kind()).isEqualTo(StoreResult.Kind.OK);
+                    return StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "injected: acknowledgement lost");
+                }
+                return actual;
+            }
+        };
+        final CuratorLease a = closing(CuratorLease.start(newClient(), SNOWFLAKE, settings("c1", "a"),
+                SystemClock.INSTANCE, loseSecondWriteAck));
+        await("the second renewal, resolved", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 2);
+        assertThat(a.status().renewalsUnknown()).isEqualTo(1);
+        assertThat(a.lostTerms()).isZero();
+        assertThat(a.status().phase()).isEqualTo(LeaseCore.Phase.HELD);
+        assertThat(a.generator().lease().ceilingTick()).isEqualTo(a.status().ackedCeilingTick());
+    }
+
+    @Test
+    void aRenewalDroppedInFlightIsSentAgainWithoutLosingTheLease() throws Exception {
+        final AtomicInteger writes = new AtomicInteger();
+        final CuratorLease.Faults dropSecondWrite = new CuratorLease.Faults() {
+            @Override
+            public boolean send(LeaseCommand.StoreOp op) {
+                return !(op instanceof LeaseCommand.Write && writes.incrementAndGet() == 2);
+            }
+        };
+        final CuratorLease a = closing(CuratorLease.start(newClient(), SNOWFLAKE, settings("c1", "a"),
+                SystemClock.INSTANCE, dropSecondWrite));
+        await("a renewal after the dropped one", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 2);
+        assertThat(a.status().renewalsUnknown()).isEqualTo(1);
+        assertThat(a.lostTerms()).isZero();
+        assertThat(a.status().holderEpoch()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartedHolderWhoseClockSteppedBackMintsOnlyAboveTheRecordsCeiling() throws Exception {
+        final CuratorFramework clientA = newClient();
+        final CuratorLease a = lease(clientA, ONE_WORKER, "c1", "a");
+        final List<Long> ids = new ArrayList<>(mint(a.generator(), 1000));
+        await("first renewal", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 1);
+        final long ceiling = a.status().ackedCeilingTick();
+        clientA.close(); // a crash: no release, the session ends and the owner goes with it
+
+        // The restarted process's clock reads 800 ms behind (within the offset bound).
+        final Clock stepped = new Clock() {
+            @Override
+            public long wallMillis() {
+                return SystemClock.INSTANCE.wallMillis() - 800;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return SystemClock.INSTANCE.monotonicNanos();
+            }
+
+            @Override
+            public void pause(long nanos) {
+                SystemClock.INSTANCE.pause(nanos);
+            }
+        };
+        final CuratorLease restarted = closing(lease(newClient(), ONE_WORKER,
+                settings("c1", "a-restarted").withDriftPolicy(DriftPolicy.waitUpTo(Duration.ofSeconds(10))), stepped));
+        assertThat(restarted.generator().lease().floorTick()).isEqualTo(ceiling);
+        await("the restarted holder's first renewal", Duration.ofSeconds(5),
+                () -> restarted.status().renewalsOk() >= 1);
+        final List<Long> after = mint(restarted.generator(), 1000);
+        assertThat(after).allSatisfy(id -> assertThat(ONE_WORKER.tickOf(id)).isGreaterThan(ceiling));
+        ids.addAll(after);
+        assertDistinct(ids);
+    }
+
+    @Test
+    void gracefulReleaseFreesTheWorkerAtOnceWithItsFloorAtTheLastMintedTick() throws Exception {
+        final CuratorFramework shared = newClient();
+        final CuratorLease a = lease(shared, ONE_WORKER, "c1", "a");
+        final List<Long> ids = new ArrayList<>(mint(a.generator(), 1000));
+        final long lastTick = ONE_WORKER.tickOf(ids.get(ids.size() - 1));
+        a.close();
+        assertThatThrownBy(() -> a.generator().nextId()).isInstanceOfSatisfying(MintRefusedException.class,
+                e -> assertThat(e.cause()).isEqualTo(MintRefusedException.Cause.LEASE_NOT_HELD));
+        final WorkerRecord record = WorkerRecord.fromBytes(
+                shared.getData().forPath(new RegistryPaths("c1").worker(0, 0)));
+        assertThat(record.ceilingTick()).isEqualTo(lastTick);
+        assertThat(shared.checkExists().forPath(new RegistryPaths("c1").owner(0, 0))).isNull();
+
+        final CuratorLease b = closing(lease(newClient(), ONE_WORKER, "c1", "b"));
+        assertThat(b.generator().lease().floorTick()).isEqualTo(lastTick);
+        await("B's first renewal", Duration.ofSeconds(5), () -> b.status().renewalsOk() >= 1);
+        ids.addAll(mint(b.generator(), 1000));
+        assertDistinct(ids);
+    }
+
+    @Test
+    void aNodeWithAnotherLayoutRefusesToStartShowingBoth() {
+        closing(lease(newClient(), SNOWFLAKE, "c1", "a"));
+        assertThatThrownBy(() -> lease(newClient(), BitLayout.preset("snowflake-dc"), "c1", "b"))
+                .isInstanceOf(LeaseUnavailableException.class)
+                .hasMessage("cluster 'c1' uses layout 41/0/10/12 with 1 ms ticks from 2025-01-01T00:00:00Z; this node "
+                        + "is configured with 41/5/5/12 with 1 ms ticks from 2025-01-01T00:00:00Z: two layouts in one "
+                        + "fleet can collide, so this node refuses to start");
+        assertThatThrownBy(() -> lease(newClient(), BitLayout.parse("snowflake", null, "2024-01-01T00:00:00Z"), "c1", "b"))
+                .hasMessageContaining("this node is configured with 41/0/10/12 with 1 ms ticks from 2024-01-01T00:00:00Z");
+    }
+}
