@@ -12,9 +12,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
@@ -63,8 +66,18 @@ final class ZooKeeperFixture {
      */
     static void expireSessionOnServer(CuratorFramework client) throws Exception {
         final ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+        final CountDownLatch connected = new CountDownLatch(1);
         final ZooKeeper twin = new ZooKeeper(client.getZookeeperClient().getCurrentConnectionString(),
-                (int) SESSION.toMillis(), event -> { }, zk.getSessionId(), zk.getSessionPasswd());
+                (int) SESSION.toMillis(), event -> {
+                    if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                }, zk.getSessionId(), zk.getSessionPasswd());
+        // Closing a handle that has not connected yet would only close it locally.
+        if (!connected.await(5, TimeUnit.SECONDS)) {
+            twin.close();
+            throw new AssertionError("the twin handle did not connect to the session within 5 s");
+        }
         twin.close();
     }
 
