@@ -1,0 +1,77 @@
+package io.flakeproof.service.http;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/**
+ * The HTTP layer's own metrics. The {@code route} label is a path template of {@link Route} and
+ * {@code status} one of the few statuses the node sends, so every label set is bounded.
+ * <ul>
+ *   <li>{@code flakeproof_http_request_duration_seconds{route,status}}: from the request being whole
+ *       on the event loop (so queueing for the mint executor counts) to its response being written;</li>
+ *   <li>{@code flakeproof_http_requests_total{route,status}}: responses sent, 413s included;</li>
+ *   <li>{@code flakeproof_http_ids_served_total{route}}: IDs put in 200 responses of {@code /ids} and
+ *       {@code /ids/ranges};</li>
+ *   <li>{@code flakeproof_http_requests_in_flight}: requests received and not yet answered.</li>
+ * </ul>
+ */
+final class HttpMetrics {
+
+    /**
+     * Seconds. Fine below a millisecond, where a healthy node answers and where the load generator's
+     * p99 gate lies, coarse up to the longest a mint may wait for the clock (about a second).
+     */
+    private static final double[] LATENCY_BOUNDS = {
+        0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.000_75, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+        1, 2.5};
+
+    private final Histogram latency;
+    private final Counter requests;
+    private final Counter idsServed;
+
+    /**
+     * Registers the metrics in {@code registry}.
+     *
+     * @throws IllegalArgumentException if the registry already holds them (one HTTP layer per registry)
+     */
+    HttpMetrics(PrometheusRegistry registry, InFlightRequests inFlight) {
+        latency = Histogram.builder()
+                .name("flakeproof_http_request_duration_seconds")
+                .unit(Unit.SECONDS)
+                .help("Time from a request being received whole to its response being written")
+                .labelNames("route", "status")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BOUNDS)
+                .register(registry);
+        requests = Counter.builder()
+                .name("flakeproof_http_requests")
+                .help("HTTP responses sent, by route and status")
+                .labelNames("route", "status")
+                .register(registry);
+        idsServed = Counter.builder()
+                .name("flakeproof_http_ids_served")
+                .help("IDs handed out in HTTP responses, by route")
+                .labelNames("route")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("flakeproof_http_requests_in_flight")
+                .help("HTTP requests received and not yet answered")
+                .callback(gauge -> gauge.call(inFlight.count()))
+                .register(registry);
+    }
+
+    /** A response was written (or failed to be) {@code elapsedNanos} after its request was whole. */
+    void answered(Route route, int status, long elapsedNanos) {
+        final String statusLabel = Integer.toString(status);
+        latency.labelValues(route.label(), statusLabel).observe(elapsedNanos / 1e9);
+        requests.labelValues(route.label(), statusLabel).inc();
+    }
+
+    /** {@code count} IDs went into a response of {@code route}. */
+    void served(Route route, long count) {
+        idsServed.labelValues(route.label()).inc(count);
+    }
+}

@@ -1,0 +1,157 @@
+package io.flakeproof.service.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.flakeproof.generator.BitLayout;
+import io.flakeproof.generator.DecodedId;
+import io.flakeproof.generator.IdRange;
+import io.flakeproof.service.NodeHealth;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The JSON bodies of the node, streamed with Jackson's {@link JsonGenerator} straight into a
+ * {@link ByteBuf}: no intermediate strings or trees, so 100,000 IDs cost one buffer of about 2 MB.
+ * Field names are snake_case; instants are ISO-8601 UTC with exactly three fraction digits.
+ */
+final class JsonBodies {
+
+    /** Thread-safe once configured; generators are not, so each body gets its own. */
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** ISO-8601 in UTC with exactly three fraction digits, so that timestamps line up and sort as text. */
+    private static final DateTimeFormatter MILLIS_UTC =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** Room for one ID and its separator: 19 digits, two quotes, a comma. */
+    private static final int BYTES_PER_ID = 22;
+
+    private JsonBodies() {
+    }
+
+    /** What writes one body. */
+    private interface Body {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** {@code {"ids":[1,2,3]}}, or with {@code asStrings} {@code {"ids":["1","2","3"]}}. */
+    static ByteBuf ids(ByteBufAllocator alloc, long[] ids, boolean asStrings) {
+        return write(alloc, 16 + ids.length * BYTES_PER_ID, json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("ids");
+            for (long id : ids) {
+                writeId(json, id, asStrings);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    /** {@code {"ranges":[{"first":1,"count":4096}]}}; with {@code asStrings} each {@code first} is a string. */
+    static ByteBuf ranges(ByteBufAllocator alloc, List<IdRange> ranges, boolean asStrings) {
+        return write(alloc, 16 + ranges.size() * 48, json -> {
+            json.writeStartObject();
+            json.writeArrayFieldStart("ranges");
+            for (IdRange range : ranges) {
+                json.writeStartObject();
+                json.writeFieldName("first");
+                writeId(json, range.firstId(), asStrings);
+                json.writeNumberField("count", range.count());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    /** {@code {"id":..,"timestamp":"..","tick":..,"datacenter":..,"worker":..,"sequence":..}}. */
+    static ByteBuf decoded(ByteBufAllocator alloc, DecodedId decoded) {
+        return write(alloc, 160, json -> {
+            json.writeStartObject();
+            json.writeNumberField("id", decoded.id());
+            json.writeStringField("timestamp", instant(decoded.timestamp()));
+            json.writeNumberField("tick", decoded.tick());
+            json.writeNumberField("datacenter", decoded.datacenterId());
+            json.writeNumberField("worker", decoded.workerId());
+            json.writeNumberField("sequence", decoded.sequence());
+            json.writeEndObject();
+        });
+    }
+
+    /** The {@code /health} body; see {@link NodeHealth} for what each field means. */
+    static ByteBuf health(ByteBufAllocator alloc, NodeHealth health) {
+        return write(alloc, 512, json -> {
+            json.writeStartObject();
+            json.writeStringField("status", health.status().name().toLowerCase(Locale.ROOT));
+            json.writeNumberField("worker_id", health.workerId());
+            json.writeNumberField("datacenter_id", health.datacenterId());
+            if (health.clockOffsetMs() == null) {
+                json.writeNullField("clock_offset_ms");
+            } else {
+                json.writeNumberField("clock_offset_ms", health.clockOffsetMs());
+            }
+            json.writeNumberField("lease_remaining_ms", health.leaseRemainingMs());
+            json.writeNumberField("sequence_utilization", health.sequenceUtilization());
+            final BitLayout layout = health.layout();
+            json.writeObjectFieldStart("layout");
+            json.writeStringField("name", layout.describe());
+            json.writeStringField("bits", layout.bits());
+            json.writeNumberField("tick_ms", layout.tickMillis());
+            json.writeStringField("epoch", instant(layout.epoch()));
+            json.writeEndObject();
+            json.writeStringField("layout_exhausts_at", instant(health.layoutExhaustsAt()));
+            json.writeArrayFieldStart("reasons");
+            for (String reason : health.reasons()) {
+                json.writeString(reason);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    /** {@code {"error":"..."}}. */
+    static ByteBuf error(ByteBufAllocator alloc, String message) {
+        return write(alloc, 32 + message.length(), json -> {
+            json.writeStartObject();
+            json.writeStringField("error", message);
+            json.writeEndObject();
+        });
+    }
+
+    private static void writeId(JsonGenerator json, long id, boolean asString) throws IOException {
+        if (asString) {
+            json.writeString(Long.toString(id));
+        } else {
+            json.writeNumber(id);
+        }
+    }
+
+    private static String instant(Instant instant) {
+        return MILLIS_UTC.format(instant);
+    }
+
+    /** A buffer of {@code sizeHint} bytes to start with, holding what {@code body} wrote; released if it fails. */
+    private static ByteBuf write(ByteBufAllocator alloc, int sizeHint, Body body) {
+        final ByteBuf buffer = alloc.buffer(sizeHint);
+        try (JsonGenerator json = JSON.createGenerator((OutputStream) new ByteBufOutputStream(buffer))) {
+            body.write(json);
+        } catch (IOException e) {
+            buffer.release();
+            // A ByteBuf grows until memory runs out; it does not fail with an IOException.
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            buffer.release();
+            throw e;
+        }
+        return buffer;
+    }
+}

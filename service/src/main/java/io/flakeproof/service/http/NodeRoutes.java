@@ -1,0 +1,119 @@
+package io.flakeproof.service.http;
+
+import io.flakeproof.generator.IdRange;
+import io.flakeproof.service.IdNode;
+import io.flakeproof.service.NodeHealth;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * What the node answers to a well-formed request: the route table applied. Shared by every channel
+ * and thread-safe (it holds no mutable state of its own). Minting may block; see {@link HttpNodeServer}.
+ *
+ * <p>Throws {@link RequestRejected} for a 400 or 404 and lets
+ * {@link io.flakeproof.generator.MintRefusedException} through for a 503; {@link NodeRequestHandler}
+ * turns both into responses.
+ */
+final class NodeRoutes {
+
+    private static final PrometheusTextFormatWriter METRICS_FORMAT = PrometheusTextFormatWriter.create();
+
+    private final IdNode node;
+    private final int maxCount;
+    private final PrometheusRegistry registry;
+    private final HttpMetrics metrics;
+
+    NodeRoutes(IdNode node, int maxCount, PrometheusRegistry registry, HttpMetrics metrics) {
+        this.node = node;
+        this.maxCount = maxCount;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    /** The response to {@code request}, whose path is {@code route}. */
+    FullHttpResponse answer(ByteBufAllocator alloc, Route route, FullHttpRequest request, QueryStringDecoder uri) {
+        if (route == Route.UNKNOWN) {
+            throw new RequestRejected(HttpResponseStatus.NOT_FOUND,
+                    "no route for " + uri.path() + "; routes: " + Route.describeAll());
+        }
+        if (!route.method().equals(request.method())) {
+            final FullHttpResponse response = Responses.error(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "method " + request.method() + " is not allowed on " + route.label() + "; allowed: "
+                            + route.method());
+            response.headers().set(HttpHeaderNames.ALLOW, route.method().name());
+            return response;
+        }
+        switch (route) {
+            case IDS:
+                return ids(alloc, request, uri);
+            case RANGES:
+                return ranges(alloc, uri);
+            case DECODE:
+                final long id = RequestParams.id(Route.idSegment(uri.path()));
+                return Responses.json(HttpResponseStatus.OK, JsonBodies.decoded(alloc, node.layout().decode(id)));
+            case HEALTH:
+                final NodeHealth health = node.health();
+                return Responses.json(health.status() == NodeHealth.Status.UNAVAILABLE
+                        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, JsonBodies.health(alloc, health));
+            case METRICS:
+                return metrics(alloc);
+            default:
+                throw new IllegalStateException("no answer for route " + route);
+        }
+    }
+
+    /**
+     * All or nothing: {@code nextIds} either returns every ID or throws, and then the client gets a 503.
+     * With {@code Accept: application/octet-stream} the body is the IDs as 8-byte big-endian longs, and
+     * {@code format} (still checked) does not apply.
+     */
+    private FullHttpResponse ids(ByteBufAllocator alloc, FullHttpRequest request, QueryStringDecoder uri) {
+        final int count = RequestParams.count(uri, maxCount);
+        final boolean asStrings = RequestParams.idsAsStrings(uri);
+        final boolean binary = RequestParams.acceptsOctetStream(request.headers());
+        final long[] ids = node.generator().nextIds(count);
+        metrics.served(Route.IDS, count);
+        if (binary) {
+            final ByteBuf body = alloc.buffer(count * Long.BYTES);
+            for (long id : ids) {
+                body.writeLong(id); // big-endian, as ByteBuf always writes
+            }
+            return Responses.of(HttpResponseStatus.OK, body, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+        }
+        return Responses.json(HttpResponseStatus.OK, JsonBodies.ids(alloc, ids, asStrings));
+    }
+
+    private FullHttpResponse ranges(ByteBufAllocator alloc, QueryStringDecoder uri) {
+        final int count = RequestParams.count(uri, maxCount);
+        final boolean asStrings = RequestParams.idsAsStrings(uri);
+        final List<IdRange> ranges = node.generator().nextRanges(count);
+        metrics.served(Route.RANGES, count);
+        return Responses.json(HttpResponseStatus.OK, JsonBodies.ranges(alloc, ranges, asStrings));
+    }
+
+    private FullHttpResponse metrics(ByteBufAllocator alloc) {
+        final ByteBuf body = alloc.buffer();
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+            METRICS_FORMAT.write(out, registry.scrape());
+        } catch (IOException e) {
+            body.release();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            body.release();
+            throw e;
+        }
+        return Responses.of(HttpResponseStatus.OK, body, METRICS_FORMAT.getContentType());
+    }
+}
