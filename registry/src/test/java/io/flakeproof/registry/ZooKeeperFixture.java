@@ -24,16 +24,16 @@ import org.apache.zookeeper.ZooKeeper;
  * Real ZooKeeper for the lease tests: loopback servers with a 100 ms tick, 1 s sessions, and the
  * helpers every test uses (clients, leases, awaiting, a distinctness check over every ID minted).
  */
-final class ZooKeeperFixture {
+public final class ZooKeeperFixture {
 
-    static final int TICK_MS = 100;
-    static final Duration SESSION = Duration.ofMillis(1000);
-    static final Duration WINDOW = Duration.ofMillis(1500);
+    public static final int TICK_MS = 100;
+    public static final Duration SESSION = Duration.ofMillis(1000);
+    public static final Duration WINDOW = Duration.ofMillis(1500);
 
     private ZooKeeperFixture() {
     }
 
-    static InstanceSpec loopbackSpec(File dir) {
+    public static InstanceSpec loopbackSpec(File dir) {
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IllegalStateException("cannot create " + dir);
         }
@@ -41,22 +41,22 @@ final class ZooKeeperFixture {
                 "127.0.0.1");
     }
 
-    static CuratorFramework client(String connectString) {
+    public static CuratorFramework client(String connectString) {
         return ZooKeeperClients.start(connectString, SESSION);
     }
 
-    static LeaseSettings settings(String cluster, String holder) {
+    public static LeaseSettings settings(String cluster, String holder) {
         return LeaseSettings.of(cluster, 0, holder)
                 .withWindow(WINDOW)
                 .withRetryDelay(Duration.ofMillis(100))
                 .withStartupTimeout(Duration.ofSeconds(20));
     }
 
-    static CuratorLease lease(CuratorFramework client, BitLayout layout, String cluster, String holder) {
+    public static CuratorLease lease(CuratorFramework client, BitLayout layout, String cluster, String holder) {
         return CuratorLease.start(client, layout, settings(cluster, holder), SystemClock.INSTANCE);
     }
 
-    static CuratorLease lease(CuratorFramework client, BitLayout layout, LeaseSettings settings, Clock clock) {
+    public static CuratorLease lease(CuratorFramework client, BitLayout layout, LeaseSettings settings, Clock clock) {
         return CuratorLease.start(client, layout, settings, clock);
     }
 
@@ -64,7 +64,7 @@ final class ZooKeeperFixture {
      * Ends a client's session on the server, as an expiry would: a second handle on the same session
      * is opened and closed, and the server drops the session's ephemerals at once.
      */
-    static void expireSessionOnServer(CuratorFramework client) throws Exception {
+    public static void expireSessionOnServer(CuratorFramework client) throws Exception {
         final ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
         final CountDownLatch connected = new CountDownLatch(1);
         final ZooKeeper twin = new ZooKeeper(client.getZookeeperClient().getCurrentConnectionString(),
@@ -82,7 +82,7 @@ final class ZooKeeperFixture {
     }
 
     /** Waits for a condition, at most {@code timeout}; polls every 10 ms. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -93,7 +93,7 @@ final class ZooKeeperFixture {
     }
 
     /** Mints until the generator refuses, at most {@code timeout}; returns what it minted and the refusal. */
-    static MintRefusedException mintUntilRefused(SnowflakeGenerator generator, List<Long> into, Duration timeout)
+    public static MintRefusedException mintUntilRefused(SnowflakeGenerator generator, List<Long> into, Duration timeout)
             throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -108,7 +108,7 @@ final class ZooKeeperFixture {
     }
 
     /** Fails naming the first duplicate. */
-    static void assertDistinct(List<Long> ids) {
+    public static void assertDistinct(List<Long> ids) {
         final Set<Long> seen = new HashSet<>();
         for (long id : ids) {
             if (!seen.add(id)) {
@@ -117,7 +117,7 @@ final class ZooKeeperFixture {
         }
     }
 
-    static List<Long> mint(SnowflakeGenerator generator, int count) {
+    public static List<Long> mint(SnowflakeGenerator generator, int count) {
         final List<Long> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             ids.add(generator.nextId());

@@ -3,8 +3,6 @@ package io.flakeproof.service;
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.DecodedId;
 import java.io.PrintWriter;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -17,9 +15,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "decode", description = "Show the time, tick, datacenter, worker and sequence of an ID.")
 final class DecodeCommand implements Callable<Integer> {
 
-    /** ISO-8601 in UTC with exactly three fraction digits, so that timestamps line up and sort as text. */
-    private static final DateTimeFormatter MILLIS_UTC =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     @Spec
     private CommandSpec spec;
@@ -36,7 +31,7 @@ final class DecodeCommand implements Callable<Integer> {
         final DecodedId decoded = Arguments.check(spec, () -> layout.decode(parseId(id)));
         final PrintWriter out = spec.commandLine().getOut();
         out.println("id: " + decoded.id());
-        out.println("timestamp: " + MILLIS_UTC.format(decoded.timestamp()));
+        out.println("timestamp: " + Timestamps.isoMillis(decoded.timestamp()));
         out.println("tick: " + decoded.tick());
         out.println("datacenter: " + decoded.datacenterId());
         out.println("worker: " + decoded.workerId());

@@ -24,7 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "flakeproof",
         description = "Lock-free, lease-fenced 64-bit Snowflake IDs.",
-        subcommands = {LayoutsCommand.class, DecodeCommand.class})
+        subcommands = {ServeCommand.class, LayoutsCommand.class, DecodeCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")

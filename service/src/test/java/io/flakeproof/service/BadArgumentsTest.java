@@ -53,7 +53,7 @@ class BadArgumentsTest {
                 Arguments.of("decode 1 2", "Unmatched argument at index 2: '2'; " + DECODE_USAGE),
                 Arguments.of("layouts extra", "Unmatched argument at index 1: 'extra'; "
                         + "usage: flakeproof layouts [-h] [--epoch=MILLIS|ISO] [--layout=NAME|T/D/W/S] [--tick-ms=MS]"),
-                Arguments.of("frob", "Unmatched argument at index 0: 'frob'; expected a command: layouts, decode"));
+                Arguments.of("frob", "Unmatched argument at index 0: 'frob'; expected a command: serve, layouts, decode"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.DecodedId;
 import io.flakeproof.generator.IdRange;
 import io.flakeproof.service.NodeHealth;
+import io.flakeproof.service.Timestamps;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -13,8 +14,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,9 +27,6 @@ final class JsonBodies {
     /** Thread-safe once configured; generators are not, so each body gets its own. */
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** ISO-8601 in UTC with exactly three fraction digits, so that timestamps line up and sort as text. */
-    private static final DateTimeFormatter MILLIS_UTC =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     /** Room for one ID and its separator: 19 digits, two quotes, a comma. */
     private static final int BYTES_PER_ID = 22;
@@ -136,7 +132,7 @@ final class JsonBodies {
     }
 
     private static String instant(Instant instant) {
-        return MILLIS_UTC.format(instant);
+        return Timestamps.isoMillis(instant);
     }
 
     /** A buffer of {@code sizeHint} bytes to start with, holding what {@code body} wrote; released if it fails. */

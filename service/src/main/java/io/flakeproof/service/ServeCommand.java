@@ -1,0 +1,154 @@
+package io.flakeproof.service;
+
+import io.flakeproof.generator.BitLayout;
+import io.flakeproof.generator.DriftPolicy;
+import io.flakeproof.generator.Durations;
+import io.flakeproof.generator.SystemClock;
+import io.flakeproof.registry.LeaseSettings;
+import io.flakeproof.registry.LeaseUnavailableException;
+import io.flakeproof.service.http.HttpNodeServer;
+import io.flakeproof.service.http.HttpSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * {@code flakeproof serve}: the ID node. Leases a worker from ZooKeeper (the embedded server unless
+ * {@code --zookeeper} names an ensemble), serves HTTP until SIGTERM or SIGINT, then stops accepting,
+ * finishes the requests in flight, releases the lease and exits 0.
+ *
+ * <p>Exit codes: 0 after a graceful stop; 1 when the node cannot start (no lease, port taken, data
+ * directory unusable), with one line saying why; 2 for bad options.
+ */
+@Command(name = "serve", description = "Run an ID node: lease a worker ID and serve IDs over HTTP.",
+        defaultValueProvider = EnvironmentDefaults.class,
+        footer = "Every option can also be set as FLAKEPROOF_<OPTION>, such as FLAKEPROOF_LEASE_WINDOW=30s.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private LayoutOptions layoutOptions;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port; default ${DEFAULT-VALUE}.")
+    private int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on; default ${DEFAULT-VALUE}.")
+    private String bind;
+
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT,...",
+            description = "A ZooKeeper ensemble; absent: an embedded ZooKeeper with its data under --data-dir.")
+    private String zookeeper;
+
+    @Option(names = "--data-dir", defaultValue = "flakeproof-data",
+            description = "The embedded ZooKeeper's data directory; it must outlive the node. Default ${DEFAULT-VALUE}.")
+    private Path dataDir;
+
+    @Option(names = "--zookeeper-port", defaultValue = "2181",
+            description = "The embedded ZooKeeper's port on 127.0.0.1 (0: any); default ${DEFAULT-VALUE}.")
+    private int zookeeperPort;
+
+    @Option(names = "--cluster", defaultValue = "default", description = "Cluster name; default ${DEFAULT-VALUE}.")
+    private String cluster;
+
+    @Option(names = "--datacenter", defaultValue = "0", description = "Datacenter ID; default ${DEFAULT-VALUE}.")
+    private long datacenter;
+
+    @Option(names = "--drift-policy", defaultValue = "absorb:5ms:1s",
+            description = "fail, wait[:MAXWAIT] or absorb[:TOLERANCE[:MAXWAIT]]; default ${DEFAULT-VALUE}.")
+    private String driftPolicy;
+
+    @Option(names = "--lease-window", defaultValue = "10s",
+            description = "How long a node cut off from ZooKeeper keeps minting; default ${DEFAULT-VALUE}.")
+    private String leaseWindow;
+
+    @Option(names = "--session-timeout", defaultValue = "10s",
+            description = "ZooKeeper session timeout: how soon a dead node's worker is free; default ${DEFAULT-VALUE}.")
+    private String sessionTimeout;
+
+    @Option(names = "--max-count", defaultValue = "100000",
+            description = "The largest count one request may ask for; default ${DEFAULT-VALUE}.")
+    private int maxCount;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        final BitLayout layout = layoutOptions.layout();
+        final DriftPolicy policy = Arguments.check(spec, () -> DriftPolicy.parse(driftPolicy));
+        final Duration window = Arguments.check(spec, () -> Durations.parse(leaseWindow));
+        final Duration session = Arguments.check(spec, () -> Durations.parse(sessionTimeout));
+        final HttpSettings http = Arguments.check(spec, () -> new HttpSettings(bind, requirePort("port", port),
+                maxCount, HttpSettings.DEFAULT_MAX_REQUEST_BYTES));
+        requirePort("zookeeper-port", zookeeperPort);
+        Arguments.check(spec, () -> {
+            layout.requireDatacenter(datacenter);
+            return null;
+        });
+        final LeaseSettings lease = Arguments.check(spec, () -> LeaseSettings.of(cluster, datacenter,
+                LeasedNode.newHolderName()).withWindow(window).withDriftPolicy(policy));
+
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final LeasedNode node;
+        try {
+            node = LeasedNode.start(layout, zookeeper, dataDir, zookeeperPort, lease, session, SystemClock.INSTANCE);
+        } catch (LeaseUnavailableException | UncheckedIOException e) {
+            err.println("flakeproof: cannot start: " + e.getMessage());
+            return ExitCode.SOFTWARE;
+        }
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        NodeMetrics.register(node, registry);
+        final HttpNodeServer server;
+        try {
+            server = HttpNodeServer.start(node, http, registry);
+        } catch (RuntimeException e) {
+            node.close();
+            err.println("flakeproof: " + e.getMessage());
+            return ExitCode.SOFTWARE;
+        }
+        final NodeHealth health = node.health();
+        out.printf("flakeproof serving on http://%s:%d as worker %d in datacenter %d (cluster %s, layout %s); "
+                        + "ZooKeeper %s%n", bind, server.port(), health.workerId(), health.datacenterId(), cluster,
+                layout.describe(), node.zookeeperDescription());
+        out.flush();
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicBoolean stopping = new AtomicBoolean();
+        final Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                server.close();
+                node.close();
+                stopped.countDown();
+            }
+        };
+        // Handled here rather than by a shutdown hook, so that a graceful stop exits 0, not 143.
+        final SignalHandler onSignal = signal -> new Thread(stop, "flakeproof-stop").start();
+        Signal.handle(new Signal("TERM"), onSignal);
+        Signal.handle(new Signal("INT"), onSignal);
+        stopped.await();
+        out.println("flakeproof stopped: lease released");
+        return ExitCode.OK;
+    }
+
+    private int requirePort(String option, int value) {
+        if (value < 0 || value > 65535) {
+            throw new ParameterException(spec.commandLine(),
+                    option + " must be in [0, 65535]: " + value);
+        }
+        return value;
+    }
+}
