@@ -16,8 +16,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code flakeproof} command line. Each subcommand is its own class; this one only routes.
  *
- * <p>Exit codes: 0 when the command did its work or printed the help it was asked for; 2 for a bad
- * command line. Every bad argument, whether picocli finds it (unknown option, missing parameter,
+ * <p>Exit codes: 0 when the command did its work or printed the help it was asked for; 1 when it
+ * failed (one line says why); 2 for a bad command line. Every bad argument, whether picocli finds it (unknown option, missing parameter,
  * a value of the wrong type) or the generator does (see {@link Arguments}), leaves through
  * {@link #rejectArguments}: one line on stderr, {@code flakeproof: <the value and what was expected>},
  * never a stack trace.
@@ -46,7 +46,12 @@ public final class Main implements Callable<Integer> {
         final CommandLine commandLine = new CommandLine(new Main())
                 .setOut(out)
                 .setErr(err)
-                .setParameterExceptionHandler(Main::rejectArguments);
+                .setParameterExceptionHandler(Main::rejectArguments)
+                .setExecutionExceptionHandler((e, cl, parsed) -> {
+                    // A failure the command did not expect: one line, exit 1, never a stack trace.
+                    cl.getErr().println("flakeproof: " + cl.getCommandName() + " failed: " + e);
+                    return ExitCode.SOFTWARE;
+                });
         try {
             return commandLine.execute(args);
         } finally {
