@@ -1,0 +1,45 @@
+package io.flakeproof.jcstress;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import io.flakeproof.generator.SnowflakeGenerator;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZZ_Result;
+
+/**
+ * Two threads call {@code nextId()} three times each on a clock that stands still: six IDs, two per
+ * tick, so the race runs through tick T, the borrowed tick T+1, and T+2, which waits in virtual time.
+ *
+ * <p>r1: all six IDs distinct. r2: each thread's IDs strictly increasing. No refusal is accepted.
+ */
+@JCStressTest
+@Outcome(id = "true, true", expect = ACCEPTABLE, desc = "Distinct across threads, increasing within each.")
+@Outcome(id = {"false, true", "false, false"}, expect = FORBIDDEN, desc = "Duplicate: both threads got one ID.")
+@Outcome(id = "true, false", expect = FORBIDDEN, desc = "A thread's IDs went down.")
+@State
+public class NextIdTwoActorsFixedClockTest {
+
+    private final SnowflakeGenerator generator = Fixtures.generator(Fixtures.clock());
+    private final Minted first = new Minted();
+    private final Minted second = new Minted();
+
+    @Actor
+    public void first() {
+        first.singles(generator, 3);
+    }
+
+    @Actor
+    public void second() {
+        second.singles(generator, 3);
+    }
+
+    @Arbiter
+    public void check(ZZ_Result r) {
+        Minted.judge(r, first, second);
+    }
+}
