@@ -21,8 +21,10 @@ import java.util.stream.LongStream;
  *       strictly increase, whatever the clock does. Each thread therefore sees increasing IDs.</li>
  *   <li><b>Lock-freedom.</b> A call that is not waiting for the clock completes in a bounded number
  *       of its own steps unless another call's CAS succeeded meanwhile.</li>
- *   <li><b>Bounded waits.</b> A call waits for the clock at most the drift policy's {@code maxWait}
- *       plus one tick, then throws {@link MintRefusedException}.</li>
+ *   <li><b>Bounded waits.</b> While the state stands still, a call waits for the clock at most the
+ *       drift policy's {@code maxWait} plus one tick, then throws {@link MintRefusedException}. (If
+ *       other calls take the tick it waited for, its budget starts again: like every lock-free
+ *       operation, a call can be overtaken, but the generator as a whole never stalls past the bound.)</li>
  *   <li><b>No allocation</b> per {@link #nextId()}.</li>
  * </ul>
  *
@@ -285,7 +287,9 @@ public final class SnowflakeGenerator {
      */
     private long claim(long want) {
         long deadline = 0;
-        boolean waiting = false;
+        long waitStart = 0;
+        // The state's tick when this call began waiting; -2 while it is not waiting (ticks are >= -1).
+        long waitingAtTick = -2;
         boolean exhaustionCounted = false;
         for (;;) {
             final long current = state.get();
@@ -324,16 +328,19 @@ public final class SnowflakeGenerator {
                                 + " and the drift policy is fail", tickMillis * (lastTick - nowTick + 1));
                     }
                     final long nowNanos = clock.monotonicNanos();
-                    if (!waiting) {
-                        waiting = true;
-                        // The policy's wait for a clock behind the state, plus one tick for a spent sequence.
+                    if (waitingAtTick != lastTick) {
+                        // A new wait, or other calls took the tick this one waited for: the budget starts
+                        // again, since the generator as a whole made progress. The policy's wait for a
+                        // clock behind the state, plus one tick for a spent sequence.
+                        waitingAtTick = lastTick;
+                        waitStart = nowNanos;
                         deadline = nowNanos + (nowTick < lastTick ? maxWaitNanos : 0) + (exhausted ? tickNanos : 0);
                     }
                     final long remaining = deadline - nowNanos;
                     if (remaining <= 0) {
                         throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
                                 + Math.max(0, lastTick - nowTick) * tickMillis + " ms behind the last minted tick "
-                                + lastTick + " after waiting " + policy.maxWait().toMillis() + " ms (policy "
+                                + lastTick + " after waiting " + (nowNanos - waitStart) / 1_000_000 + " ms (policy "
                                 + policy + ")", tickMillis * (lead - toleranceTicks));
                     }
                     // Mintable once the clock reaches firstTick - toleranceTicks.

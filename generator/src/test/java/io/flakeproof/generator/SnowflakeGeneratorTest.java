@@ -51,6 +51,40 @@ class SnowflakeGeneratorTest {
         assertThat(g.stats().borrowedTicks()).isZero();
     }
 
+    /** Regression: under contention, WAIT refused as "clock behind" a call whose awaited tick others took. */
+    @Test
+    void aWaitOvertakenByOtherCallsStartsItsBudgetAgain() {
+        final SnowflakeGenerator[] self = new SnowflakeGenerator[1];
+        final boolean[] overtaken = {false};
+        final Clock othersMintWhileThisCallWaits = new Clock() {
+            @Override
+            public long wallMillis() {
+                return clock.wallMillis();
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return clock.monotonicNanos();
+            }
+
+            @Override
+            public void pause(long nanos) {
+                clock.pause(nanos);
+                if (!overtaken[0]) {
+                    overtaken[0] = true;
+                    self[0].nextIds(4096); // another caller takes the whole tick this call waited for
+                }
+            }
+        };
+        self[0] = new SnowflakeGenerator(SNOWFLAKE, new StaticLease(0, 7), othersMintWhileThisCallWaits,
+                DriftPolicy.waitUpTo(Duration.ofSeconds(1)));
+        final long startTick = tickNow();
+        self[0].nextIds(4096);
+        final long id = self[0].nextId();
+        assertThat(SNOWFLAKE.tickOf(id)).isEqualTo(startTick + 2);
+        assertThat(self[0].stats().totalRefusals()).isZero();
+    }
+
     @Test
     void absorbBorrowsTheNextTickInsteadOfWaitingOnExhaustion() {
         final SnowflakeGenerator g = generator(DriftPolicy.DEFAULT);
