@@ -271,6 +271,12 @@ public final class CuratorLease implements AutoCloseable {
      * that it can mint; until then the previous (lost) term's generator goes on up to its own ceiling.
      */
     private void installWhenMintable() {
+        if (closed) {
+            // Never after close: the release may already have lowered the record below what this
+            // term's lease allows, and the next holder starts there.
+            pendingTerm = null;
+            return;
+        }
         if (pendingTerm == null || pendingTerm.lease().acknowledgedCeilingTick() <= pendingTerm.floorTick()) {
             return;
         }
@@ -352,8 +358,14 @@ public final class CuratorLease implements AutoCloseable {
         closed = true;
         try {
             thread.submit(() -> {
+                pendingTerm = null;
                 final SnowflakeGenerator current = generator.get();
-                final long last = current == null ? -1 : current.seal();
+                final long sealedAt = current == null ? -1 : current.seal();
+                // The release lowers the current term's record; if that term's generator was never
+                // installed (the one in service belongs to a lost term), it minted nothing above its floor.
+                final LeaseTerm term = core.term();
+                final long last = term != null && current != null && current.lease() == term.lease()
+                        ? sealedAt : term == null ? -1 : term.floorTick();
                 handle(core.release(last));
                 if (core.phase() == LeaseCore.Phase.CLOSED && !released.isDone()) {
                     released.complete(null);

@@ -50,14 +50,14 @@ final class CuratorLeaseStore implements LeaseStore {
                 return;
             }
             final BitSet existing = idsOf(rc == KeeperException.Code.OK ? workers.getChildren() : List.of());
-            client.getChildren().inBackground((c2, owners) -> {
+            background(op, () -> client.getChildren().inBackground((c2, owners) -> {
                 final KeeperException.Code rc2 = KeeperException.Code.get(owners.getResultCode());
                 if (rc2 != KeeperException.Code.OK && rc2 != KeeperException.Code.NONODE) {
                     reply(op, StoreResult.Listed.failed(kindOf(rc2), "listing " + paths.owners(datacenterId) + ": " + rc2));
                     return;
                 }
                 reply(op, StoreResult.Listed.ok(existing, idsOf(rc2 == KeeperException.Code.OK ? owners.getChildren() : List.of())));
-            }).forPath(paths.owners(datacenterId));
+            }).forPath(paths.owners(datacenterId)), StoreResult.Listed::failed);
         }).forPath(paths.workers(datacenterId)), StoreResult.Listed::failed);
     }
 
@@ -103,7 +103,8 @@ final class CuratorLeaseStore implements LeaseStore {
                 reply(op, StoreResult.Read.failed(kindOf(rs), "sync of " + path + ": " + rs));
                 return;
             }
-            client.getData().inBackground((c2, event) -> reply(op, readResult(path, event))).forPath(path);
+            background(op, () -> client.getData().inBackground((c2, event) -> reply(op, readResult(path, event)))
+                    .forPath(path), StoreResult.Read::failed);
         }).forPath(path), StoreResult.Read::failed);
     }
 
@@ -176,6 +177,7 @@ final class CuratorLeaseStore implements LeaseStore {
                 return StoreResult.Kind.CONFLICT;
             case CONNECTIONLOSS:
             case OPERATIONTIMEOUT:
+            case REQUESTTIMEOUT:
             case SESSIONEXPIRED:
             case SESSIONMOVED:
                 return StoreResult.Kind.UNKNOWN;

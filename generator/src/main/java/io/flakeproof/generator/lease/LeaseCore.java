@@ -50,6 +50,9 @@ public final class LeaseCore {
     /** Unowned records read per acquisition while looking for one whose ceiling is in the past. */
     static final int MAX_READS_PER_ACQUISITION = 8;
 
+    /** Claims that may conflict in a row before the acquisition backs off for the retry delay. */
+    static final int MAX_CONFLICTS_IN_A_ROW = 8;
+
     private final BitLayout layout;
     private final long datacenterId;
     private final String holder;
@@ -82,6 +85,15 @@ public final class LeaseCore {
     private long pendingCeiling;
     /** Whether the renewal in flight kept the ceiling where it was because the clock offset was out of bound. */
     private boolean heldBack;
+    /** The wall tick at which the in-flight renewal was sent. */
+    private long sentTick;
+    /**
+     * The monotonic time and wall tick of the last acknowledged renewal's send whose clock offset
+     * was within bound (Long.MIN_VALUE: none yet in this term).
+     */
+    private long trustedSendNanos = Long.MIN_VALUE;
+    private long trustedSendTick;
+    private int conflictsInARow;
     private long sentWallMillis;
     private long sentMonotonicNanos;
     private long nextRenewNanos = Long.MAX_VALUE;
@@ -155,12 +167,16 @@ public final class LeaseCore {
     public List<LeaseCommand> onWake() {
         final List<LeaseCommand> out = new ArrayList<>();
         final long now = clock.monotonicNanos();
-        if (phase == Phase.HELD && awaitedOp == 0 && !suspended && now >= nextRenewNanos) {
+        if ((phase == Phase.HELD || phase == Phase.RELEASING && resolvingRenewal) && awaitedOp == 0 && !suspended
+                && now >= nextRenewNanos) {
             if (resolvingRenewal) {
                 resolveRenewal(out);
             } else {
                 renew(out);
             }
+        } else if (phase == Phase.RESOLVING_CLAIM && awaitedOp == 0 && !suspended && now >= retryAtNanos) {
+            retryAtNanos = Long.MAX_VALUE;
+            out.add(new LeaseCommand.Read(await(), datacenterId, claiming.workerId));
         } else if (phase == Phase.IDLE && retryAtNanos != Long.MAX_VALUE && now >= retryAtNanos) {
             retryAtNanos = Long.MAX_VALUE;
             beginAcquisition(out);
@@ -170,8 +186,11 @@ public final class LeaseCore {
 
     /** The monotonic time the core next wants {@link #onWake()}; {@code Long.MAX_VALUE} for none. */
     public long nextWakeNanos() {
-        if (phase == Phase.HELD && awaitedOp == 0 && !suspended) {
+        if ((phase == Phase.HELD || phase == Phase.RELEASING && resolvingRenewal) && awaitedOp == 0 && !suspended) {
             return nextRenewNanos;
+        }
+        if (phase == Phase.RESOLVING_CLAIM && awaitedOp == 0 && !suspended) {
+            return retryAtNanos;
         }
         return phase == Phase.IDLE ? retryAtNanos : Long.MAX_VALUE;
     }
@@ -188,6 +207,8 @@ public final class LeaseCore {
         final List<LeaseCommand> out = new ArrayList<>();
         if ((phase == Phase.HELD || phase == Phase.RELEASING) && resolvingRenewal && awaitedOp == 0) {
             resolveRenewal(out);
+        } else if (phase == Phase.RESOLVING_CLAIM && awaitedOp == 0) {
+            out.add(new LeaseCommand.Read(await(), datacenterId, claiming.workerId));
         } else {
             out.addAll(onWake());
         }
@@ -341,7 +362,17 @@ public final class LeaseCore {
                 phase = Phase.RESOLVING_CLAIM;
                 out.add(new LeaseCommand.Read(await(), datacenterId, claiming.workerId));
             }
-            case CONFLICT -> beginAcquisition(out);
+            case CONFLICT -> {
+                // Someone else got there first: look again at once, but not forever (a missing pool
+                // folder also answers CONFLICT).
+                if (++conflictsInARow > MAX_CONFLICTS_IN_A_ROW) {
+                    conflictsInARow = 0;
+                    acquisitionFailed("claims of " + (MAX_CONFLICTS_IN_A_ROW + 1) + " workers in a row conflicted; "
+                            + "last: " + written.detail(), out);
+                } else {
+                    beginAcquisition(out);
+                }
+            }
             default -> acquisitionFailed("claim of worker " + claiming.workerId + " failed: " + written.detail(), out);
         }
     }
@@ -351,12 +382,18 @@ public final class LeaseCore {
         final int expectedVersion = claiming.version + 1; // NEW_RECORD (-1) + 1 = 0, a new node's version
         if (read.kind() == StoreResult.Kind.OK && read.record() != null && read.version() == expectedVersion
                 && read.record().holderEpoch() == epoch && read.record().holder().equals(holder)) {
-            grant(read.version(), read.mtimeMillis(), out);
+            // Resolved by a read: its mtime is the claim's, against a send time from before the wait,
+            // so it says nothing about the clock offset.
+            grant(read.version(), 0, out);
         } else if (read.kind() == StoreResult.Kind.OK) {
             beginAcquisition(out);
         } else {
-            acquisitionFailed("could not learn whether the claim of worker " + claiming.workerId
-                    + " succeeded: " + read.detail(), out);
+            // Still unknown. Abandoning it could leak the worker (held by our owner, never renewed):
+            // ask again at the next wake-up or reconnection, until the answer is definite or the
+            // session is lost (which frees the owner).
+            lastProblem = "could not learn whether the claim of worker " + claiming.workerId + " succeeded: "
+                    + read.detail();
+            retryAtNanos = clock.monotonicNanos() + retryNanos;
         }
     }
 
@@ -371,6 +408,8 @@ public final class LeaseCore {
         phase = Phase.HELD;
         renewalInFlight = false;
         resolvingRenewal = false;
+        trustedSendNanos = Long.MIN_VALUE;
+        conflictsInARow = 0;
         claiming = null;
         observeOffset(mtimeMillis);
         out.add(new LeaseCommand.Granted(term));
@@ -388,7 +427,15 @@ public final class LeaseCore {
 
     private void renew(List<LeaseCommand> out) {
         heldBack = !offsetWithinBound();
-        final long target = heldBack ? ackedCeiling : Math.max(ackedCeiling, nowTick() + windowTicks);
+        long target = heldBack ? ackedCeiling : Math.max(ackedCeiling, nowTick() + windowTicks);
+        if (trustedSendNanos != Long.MIN_VALUE) {
+            // A forward jump of the wall clock must not carry the ceiling with it before the offset
+            // check can see it: from the last wall reading the registry vouched for, the target
+            // advances at most as fast as monotonic time (plus a tick).
+            final long elapsedTicks = (clock.monotonicNanos() - trustedSendNanos) / (layout.tickMillis() * 1_000_000);
+            target = Math.min(target, Math.max(ackedCeiling, trustedSendTick + elapsedTicks + 1 + windowTicks));
+        }
+        sentTick = nowTick();
         pendingCeiling = target;
         renewalInFlight = true;
         sentWallMillis = clock.wallMillis();
@@ -445,7 +492,7 @@ public final class LeaseCore {
         final boolean mine = record != null && record.holder().equals(holder)
                 && record.holderEpoch() == term.holderEpoch();
         if (mine && read.version() == version + 1 && record.ceilingTick() == pendingCeiling) {
-            acknowledge(read.version(), read.mtimeMillis(), out);
+            acknowledge(read.version(), 0, out); // resolved late: no offset reading (see onClaimResolved)
         } else if (mine && read.version() == version) {
             // The write never happened; try again now.
             nextRenewNanos = clock.monotonicNanos();
@@ -461,8 +508,12 @@ public final class LeaseCore {
         version = newVersion;
         ackedCeiling = pendingCeiling;
         renewalsOk++;
+        observeOffset(mtimeMillis); // first: an offset out of bound suspends the term before it is raised
+        if (offsetKnown && offsetWithinBound()) {
+            trustedSendNanos = sentMonotonicNanos;
+            trustedSendTick = sentTick;
+        }
         term.lease().raiseCeilingTick(ackedCeiling);
-        observeOffset(mtimeMillis);
         // A renewal held back for the clock offset is redone at once when the offset is back in bound.
         nextRenewNanos = heldBack && offsetWithinBound() ? clock.monotonicNanos() : sentMonotonicNanos + renewEveryNanos;
         continueRelease(out);
@@ -537,6 +588,12 @@ public final class LeaseCore {
         if (releaseStep == ReleaseStep.LOWERING) {
             renewalInFlight = false;
             releaseLowered = result.kind() == StoreResult.Kind.OK;
+            if (!releaseLowered) {
+                // Not lowered: the worker may already be another holder's, whose owner this must not
+                // delete. Ours goes with the session when the shell closes it.
+                finishRelease(false, out);
+                return;
+            }
             releaseStep = ReleaseStep.DELETING;
             out.add(new LeaseCommand.DeleteOwner(await(), datacenterId, term.workerId()));
         } else {

@@ -152,7 +152,7 @@ class LeaseCoreTest {
         final MemoryLeaseStore.Driver a = started("a", clock);
         final long before = a.core.term().lease().ceilingTick();
         clock.advance(1000);
-        a.session.next = MemoryLeaseStore.Fault.LOSE_ACK;
+        a.session.plan.add(MemoryLeaseStore.Fault.LOSE_ACK);
         a.send(a.core.onWake()).deliverOne();
         assertThat(a.core.term().lease().ceilingTick()).as("unknown: not raised yet").isEqualTo(before);
         a.settle();
@@ -167,7 +167,7 @@ class LeaseCoreTest {
         final MemoryLeaseStore.Driver a = started("a", clock);
         final long before = a.core.term().lease().ceilingTick();
         clock.advance(1000);
-        a.session.next = MemoryLeaseStore.Fault.DROP;
+        a.session.plan.add(MemoryLeaseStore.Fault.DROP);
         a.send(a.core.onWake()).settle();
         assertThat(a.core.term().lease().ceilingTick()).isEqualTo(before + 1000);
         assertThat(a.notices(LeaseCommand.Lost.class)).isEmpty();
@@ -179,7 +179,7 @@ class LeaseCoreTest {
         final ManualClock clock = new ManualClock(START);
         final MemoryLeaseStore.Driver a = started("a", clock);
         clock.advance(1000);
-        a.session.next = MemoryLeaseStore.Fault.LOSE_ACK;
+        a.session.plan.add(MemoryLeaseStore.Fault.LOSE_ACK);
         a.send(a.core.onWake());
         a.send(a.core.onSuspended()).deliverOne();
         assertThat(a.session.results).as("no read while the connection is down").isEmpty();
@@ -252,6 +252,75 @@ class LeaseCoreTest {
         a.send(a.core.release(tick(clock))).settle();
         clock.advance(10);
         assertThat(started("b", clock).core.term().workerId()).isEqualTo(worker);
+    }
+
+    /** Regression: a forward wall-clock jump raised the record's ceiling before the offset check saw it. */
+    @Test
+    void aForwardClockJumpDoesNotCarryTheCeilingAhead() {
+        final ManualClock clock = new ManualClock(START);
+        final MemoryLeaseStore.Driver a = started("a", clock);
+        final long before = a.core.term().lease().ceilingTick();
+        clock.stepWall(3_600_000);
+        clock.advance(1000);
+        leaderClock.advance(1000);
+        a.send(a.core.onWake()).settle();
+        final long recorded = store.record(a.core.term().workerId()).ceilingTick();
+        assertThat(recorded).as("advanced by monotonic time only").isBetween(before + 1000, before + 1001);
+        assertThat(a.core.status().offsetBeyondBound()).isTrue();
+        assertThat(a.core.term().lease().ceilingTick()).as("suspended").isEqualTo(a.core.term().floorTick());
+    }
+
+    /** Regression: a claim whose outcome stayed unknown was abandoned, leaking the worker. */
+    @Test
+    void aClaimWhoseOutcomeStaysUnknownIsResolvedLater() {
+        final ManualClock clock = new ManualClock(START);
+        final MemoryLeaseStore.Driver a = node("a", clock, LAYOUT);
+        a.session.plan.addAll(List.of(MemoryLeaseStore.Fault.NONE, // listing
+                MemoryLeaseStore.Fault.LOSE_ACK, // the claim is applied, its acknowledgement lost
+                MemoryLeaseStore.Fault.LOSE_ACK)); // and the resolving read fails too
+        a.send(a.core.start()).deliverOne().deliverOne().deliverOne();
+        assertThat(a.core.phase()).isEqualTo(LeaseCore.Phase.RESOLVING_CLAIM);
+        clock.advance(500);
+        a.send(a.core.onWake()).settle();
+        assertThat(a.core.phase()).isEqualTo(LeaseCore.Phase.HELD);
+        assertThat(store.record(a.core.term().workerId()).holder()).isEqualTo("a");
+        assertThat(a.core.status().acquisitions()).isEqualTo(1);
+    }
+
+    /** Regression: a release whose lowering write failed deleted the next holder's owner. */
+    @Test
+    void aReleaseThatCouldNotLowerTheCeilingLeavesTheOwnerAlone() {
+        final BitLayout oneWorker = new BitLayout(41, 0, 0, 22, 1, LAYOUT.epochMillis());
+        final ManualClock clock = new ManualClock(START);
+        final MemoryLeaseStore.Driver a = node("a", clock, oneWorker);
+        a.send(a.core.start()).settle();
+        store.expire(a.session);
+        final MemoryLeaseStore.Driver b = node("b", clock, oneWorker);
+        b.send(b.core.start()).settle();
+        a.session.expired = false;
+        a.send(a.core.release(oneWorker.tickAt(clock.wallMillis()))).settle();
+        assertThat(a.notices(LeaseCommand.Released.class)).singleElement()
+                .satisfies(r -> assertThat(r.recordLowered()).isFalse());
+        assertThat(store.owned(0)).as("b's owner").isTrue();
+        assertThat(store.record(0).holder()).isEqualTo("b");
+    }
+
+    /** Regression: a release asked while a renewal was in doubt never finished. */
+    @Test
+    void aReleaseWaitingOnARenewalInDoubtFinishesAtTheNextWake() {
+        final ManualClock clock = new ManualClock(START);
+        final MemoryLeaseStore.Driver a = started("a", clock);
+        clock.advance(1000);
+        a.session.plan.addAll(List.of(MemoryLeaseStore.Fault.LOSE_ACK, MemoryLeaseStore.Fault.LOSE_ACK));
+        a.send(a.core.onWake()).deliverOne(); // renewal: unknown; resolving read sent
+        a.deliverOne(); // the read fails: still in doubt
+        a.send(a.core.release(tick(clock)));
+        assertThat(a.core.nextWakeNanos()).isNotEqualTo(Long.MAX_VALUE);
+        clock.advance(500);
+        a.send(a.core.onWake()).settle();
+        assertThat(a.notices(LeaseCommand.Released.class)).singleElement()
+                .satisfies(r -> assertThat(r.recordLowered()).isTrue());
+        assertThat(a.core.phase()).isEqualTo(LeaseCore.Phase.CLOSED);
     }
 
     @Test

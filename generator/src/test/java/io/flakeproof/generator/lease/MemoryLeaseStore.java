@@ -53,17 +53,17 @@ final class MemoryLeaseStore {
 
     final class Session implements LeaseStore {
         final Deque<Object[]> results = new ArrayDeque<>();
-        Fault next = Fault.NONE;
+        /** Faults for the next operations, one each, in order; none when empty. */
+        final Deque<Fault> plan = new ArrayDeque<>();
         boolean expired;
 
         private void reply(long op, StoreResult applied, StoreResult unknown) {
-            final Fault fault = next;
-            next = Fault.NONE;
+            final Fault fault = plan.isEmpty() ? Fault.NONE : plan.remove();
             results.add(new Object[] {op, fault == Fault.NONE ? applied : unknown});
         }
 
         private boolean dropping() {
-            return next == Fault.DROP || expired;
+            return plan.peek() == Fault.DROP || expired;
         }
 
         @Override
