@@ -1,0 +1,144 @@
+package io.flakeproof.load;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * {@code flakeproof load}: an open-loop HTTP load generator for a flakeproof node. It sends
+ * {@code POST /ids?count=N} at a constant rate whatever the node's answers do, measures each
+ * request's latency from when it was meant to be sent (corrected for coordinated omission), prints a
+ * line a second and a summary, and with {@code --gate-p99-ms} passes or fails the run.
+ *
+ * <p>Exit codes: 0 done (and, with a gate, passed); 1 gate failed, or the node could not be reached
+ * or the JSON file not written; 2 bad options, with one line naming the value and its bound.
+ */
+@Command(name = "flakeproof load", sortOptions = false, sortSynopsis = false,
+        description = "Open-loop HTTP load on a flakeproof node, with latency corrected for coordinated omission.")
+public final class LoadCommand implements Callable<Integer> {
+
+    static final int EXIT_FAILED = 1;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
+            description = "The node, http://HOST[:PORT]; default ${DEFAULT-VALUE}.")
+    private String url;
+
+    @Option(names = "--rate", defaultValue = "1000", paramLabel = "R",
+            description = "Requests per second, 1 to 1000000; default ${DEFAULT-VALUE}.")
+    private long rate;
+
+    @Option(names = "--duration", defaultValue = "10s", paramLabel = "D",
+            description = "How long to send, 1s to 1h, such as 30s or 5m; default ${DEFAULT-VALUE}.")
+    private String duration;
+
+    @Option(names = "--count", defaultValue = "1", paramLabel = "N",
+            description = "IDs per request, 1 to 1000000; default ${DEFAULT-VALUE}.")
+    private int count;
+
+    @Option(names = "--connections", defaultValue = "8", paramLabel = "C",
+            description = "Keep-alive connections, 1 to 1024; default ${DEFAULT-VALUE}.")
+    private int connections;
+
+    @Option(names = "--warmup", defaultValue = "0s", paramLabel = "W",
+            description = "Send at the same rate for W first, unmeasured, such as 5s; at most 10m; default ${DEFAULT-VALUE}.")
+    private String warmup;
+
+    @Option(names = "--gate-p99-ms", paramLabel = "MS",
+            description = "Exit 1 unless the corrected p99 is under MS milliseconds and no request failed.")
+    private Double gateP99Millis;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
+    private Path json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    public static void main(String... args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Runs one command line, printing to {@code out} and {@code err}.
+     *
+     * @return the exit code: 0 done or passed, 1 failed, 2 bad options
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        final CommandLine commandLine = new CommandLine(new LoadCommand())
+                .setOut(out)
+                .setErr(err)
+                .setParameterExceptionHandler(LoadCommand::rejectArguments);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        final LoadPlan plan = checked(() -> LoadPlan.parse(url, rate, duration, count, connections, warmup));
+        final Gate gate = gateP99Millis == null ? null : checked(() -> new Gate(gateP99Millis));
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final LoadSummary summary;
+        try {
+            summary = LoadRun.run(plan, out);
+        } catch (IOException e) {
+            err.println("flakeproof load: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        summary.print(out);
+        final Gate.Verdict verdict = gate == null ? null : gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
+        if (json != null) {
+            try {
+                summary.writeJson(json, gate, verdict);
+            } catch (IOException e) {
+                err.println("flakeproof load: cannot write " + json + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
+        if (verdict == null) {
+            return CommandLine.ExitCode.OK;
+        }
+        out.println(verdict.line());
+        return verdict.passed() ? CommandLine.ExitCode.OK : EXIT_FAILED;
+    }
+
+    /** The value {@code parse} reads, or a bad-option error carrying its message (one line, exit 2). */
+    private <T> T checked(Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Prints one line naming what is wrong, {@code flakeproof load: MESSAGE}, and returns 2. For an
+     * unknown or missing argument picocli names the value but not the expectation, so the synopsis
+     * is appended on the same line.
+     */
+    private static int rejectArguments(ParameterException e, String[] args) {
+        final CommandLine commandLine = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException || e instanceof MissingParameterException) {
+            message += "; usage: " + commandLine.getHelp().synopsis(0).strip().replaceAll("\\s+", " ");
+        }
+        commandLine.getErr().println("flakeproof load: " + message.replaceAll("\\s*\\R\\s*", " "));
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    }
+}

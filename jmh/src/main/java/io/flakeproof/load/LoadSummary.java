@@ -1,0 +1,139 @@
+package io.flakeproof.load;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The outcome of a load run. Latencies are microseconds in the histograms and milliseconds in the
+ * text and JSON.
+ *
+ * @param plan        what was run
+ * @param requests    requests the schedule held
+ * @param succeeded   requests answered 200 with the IDs asked for
+ * @param failures    failed requests by kind; they add up to {@code requests - succeeded}
+ * @param elapsedNanos from the first intended send to the last answer
+ * @param latency     successful requests, from intended send to answer: corrected for coordinated omission
+ * @param serviceTime successful requests, from actual send to answer: not corrected, shown for contrast
+ * @param sendDelay   every sent measured request, from intended to actual send: waiting for a free
+ *                    connection, plus the load generator's own pacing lateness
+ */
+record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Long> failures, long elapsedNanos,
+                          Histogram latency, Histogram serviceTime, Histogram sendDelay) {
+
+    private static final double[] PERCENTILES = {50, 90, 99, 99.9};
+    private static final String[] PERCENTILE_NAMES = {"p50", "p90", "p99", "p99_9"};
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Failed requests of every kind. */
+    long failed() {
+        return failures.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Successful requests per second over the run. */
+    double achievedRate() {
+        return succeeded * 1e9 / elapsedNanos;
+    }
+
+    /** IDs received per second over the run. */
+    double idsPerSecond() {
+        return achievedRate() * plan.count();
+    }
+
+    /** The corrected p99, in microseconds: what {@link Gate} judges. */
+    long p99Micros() {
+        return latency.getValueAtPercentile(99);
+    }
+
+    void print(PrintWriter out) {
+        out.printf(Locale.ROOT, "%,d of %,d requests succeeded in %.3f s: %,.1f req/s, %,.0f IDs/s; %,d failed%s%n",
+                succeeded, requests, elapsedNanos / 1e9, achievedRate(), idsPerSecond(), failed(), failureDetail());
+        out.println("latency from intended send (corrected for coordinated omission), ms:" + percentiles(latency));
+        out.println("service time from actual send (not corrected; for contrast), ms:    " + percentiles(serviceTime));
+        out.println("send delay behind schedule (queueing for a connection, pacing), ms:  " + percentiles(sendDelay));
+    }
+
+    /** Writes the summary, and the gate's verdict if there is one, as a JSON object to {@code file}. */
+    void writeJson(Path file, Gate gate, Gate.Verdict verdict) throws IOException {
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             JsonGenerator json = JSON.createGenerator(writer).useDefaultPrettyPrinter()) {
+            json.writeStartObject();
+            json.writeStringField("target", plan.describeTarget());
+            json.writeNumberField("rate", plan.rate());
+            json.writeNumberField("duration_s", plan.duration().toSeconds());
+            json.writeNumberField("count", plan.count());
+            json.writeNumberField("connections", plan.connections());
+            json.writeNumberField("requests", requests);
+            json.writeNumberField("succeeded", succeeded);
+            json.writeNumberField("failed", failed());
+            json.writeObjectFieldStart("failed_by_kind");
+            for (Map.Entry<Failure, Long> failure : failures.entrySet()) {
+                json.writeNumberField(failure.getKey().label(), failure.getValue());
+            }
+            json.writeEndObject();
+            json.writeNumberField("elapsed_s", round3(elapsedNanos / 1e9));
+            json.writeNumberField("achieved_rate", round3(achievedRate()));
+            json.writeNumberField("ids_per_second", round3(idsPerSecond()));
+            writePercentiles(json, "latency_ms", latency);
+            writePercentiles(json, "service_time_ms", serviceTime);
+            writePercentiles(json, "send_delay_ms", sendDelay);
+            if (gate != null) {
+                json.writeObjectFieldStart("gate");
+                json.writeNumberField("p99_ms", gate.p99Millis());
+                json.writeBooleanField("passed", verdict.passed());
+                json.writeStringField("verdict", verdict.line());
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+        }
+    }
+
+    /** Microseconds as milliseconds with three decimals: {@code 1234} is {@code 1.234}. */
+    static String millis(long micros) {
+        return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+    }
+
+    private String failureDetail() {
+        final StringBuilder detail = new StringBuilder();
+        failures.forEach((kind, n) -> {
+            if (n > 0) {
+                detail.append(detail.length() == 0 ? " (" : ", ").append(kind.label()).append(' ').append(n);
+            }
+        });
+        return detail.length() == 0 ? "" : detail.append(')').toString();
+    }
+
+    private static String percentiles(Histogram histogram) {
+        final StringBuilder line = new StringBuilder();
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            line.append(' ').append(PERCENTILE_NAMES[i].replace('_', '.')).append(' ')
+                    .append(millis(histogram.getValueAtPercentile(PERCENTILES[i])));
+        }
+        return line.append(" max ").append(millis(histogram.getMaxValue())).toString();
+    }
+
+    private static void writePercentiles(JsonGenerator json, String field, Histogram histogram) throws IOException {
+        json.writeObjectFieldStart(field);
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            json.writeNumberField(PERCENTILE_NAMES[i], histogram.getValueAtPercentile(PERCENTILES[i]) / 1000.0);
+        }
+        json.writeNumberField("max", histogram.getMaxValue() / 1000.0);
+        json.writeEndObject();
+    }
+
+    private static double round3(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}
