@@ -155,7 +155,26 @@ public final class SnowflakeGenerator {
      *                              the tick field's end is reached, or the generator is sealed
      */
     public long nextId() {
-        final long claimed = claim(1);
+        final long claimed = claim(1, true);
+        idsMinted.increment();
+        return idOf(claimed);
+    }
+
+    /** What {@link #tryNextId()} returns when the next ID needs a wait for the clock. */
+    public static final long WOULD_WAIT = -1;
+
+    /**
+     * The next ID if it can be minted without waiting for the clock, else {@link #WOULD_WAIT} (and
+     * nothing is minted): for callers that must not block, such as an event loop, which can then
+     * hand the call to a thread that may wait.
+     *
+     * @throws MintRefusedException as {@link #nextId()}, for the causes that need no wait to tell
+     */
+    public long tryNextId() {
+        final long claimed = claim(1, false);
+        if (claimed == WOULD_WAIT) {
+            return WOULD_WAIT;
+        }
         idsMinted.increment();
         return idOf(claimed);
     }
@@ -174,7 +193,7 @@ public final class SnowflakeGenerator {
         int filled = 0;
         try {
             while (filled < count) {
-                final long first = claim(count - filled);
+                final long first = claim(count - filled, true);
                 final int claimed = (int) claimedBy(first, count - filled);
                 final long firstId = idOf(first);
                 for (int i = 0; i < claimed; i++) {
@@ -206,7 +225,7 @@ public final class SnowflakeGenerator {
         long filled = 0;
         try {
             while (filled < count) {
-                final long first = claim(count - filled);
+                final long first = claim(count - filled, true);
                 final long claimed = claimedBy(first, count - filled);
                 ranges.add(new IdRange(idOf(first), claimed));
                 filled += claimed;
@@ -283,9 +302,10 @@ public final class SnowflakeGenerator {
 
     /**
      * Claims {@code min(want, what is left of one tick)} consecutive sequence values in one CAS and
-     * returns the first claimed state; {@link #claimedBy} says how many.
+     * returns the first claimed state; {@link #claimedBy} says how many. Without {@code mayWait}, a
+     * claim that would wait for the clock returns {@link #WOULD_WAIT} instead (claimed states are >= 0).
      */
-    private long claim(long want) {
+    private long claim(long want, boolean mayWait) {
         long deadline = 0;
         long waitStart = 0;
         // The state's tick when this call began waiting; -2 while it is not waiting (ticks are >= -1).
@@ -326,6 +346,9 @@ public final class SnowflakeGenerator {
                         throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
                                 + (lastTick - nowTick) * tickMillis + " ms behind the last minted tick " + lastTick
                                 + " and the drift policy is fail", tickMillis * (lastTick - nowTick + 1));
+                    }
+                    if (!mayWait) {
+                        return WOULD_WAIT;
                     }
                     final long nowNanos = clock.monotonicNanos();
                     if (waitingAtTick != lastTick) {

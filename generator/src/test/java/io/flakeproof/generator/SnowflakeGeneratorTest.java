@@ -86,6 +86,18 @@ class SnowflakeGeneratorTest {
     }
 
     @Test
+    void tryNextIdMintsNothingWhenItWouldWait() {
+        final SnowflakeGenerator g = generator(DriftPolicy.waitUpTo(Duration.ofSeconds(1)));
+        g.nextIds(4096);
+        final long monotonicBefore = clock.monotonicNanos();
+        assertThat(g.tryNextId()).isEqualTo(SnowflakeGenerator.WOULD_WAIT);
+        assertThat(clock.monotonicNanos()).as("did not wait").isEqualTo(monotonicBefore);
+        assertThat(g.stats().idsMinted()).isEqualTo(4096);
+        clock.advance(1);
+        assertThat(SNOWFLAKE.decode(g.tryNextId()).sequence()).isZero();
+    }
+
+    @Test
     void absorbBorrowsTheNextTickInsteadOfWaitingOnExhaustion() {
         final SnowflakeGenerator g = generator(DriftPolicy.DEFAULT);
         final long startTick = tickNow();

@@ -19,13 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a channel: takes each whole request off the event loop, answers it with
- * {@link NodeRoutes}, and writes one response per request.
+ * The last handler of a channel: answers each whole request with {@link NodeRoutes} and writes one
+ * response per request.
  *
- * <p>{@link #channelRead} runs on the event loop and only hands the request to this channel's mint
- * executor, one thread of the mint executor group picked when the channel opened. Answering there may
- * block (see {@link HttpNodeServer}). The executor runs tasks in order, one at a time, so a
- * connection's requests are answered in the order they came, as HTTP/1.1 pipelining needs.
+ * <p>{@link #channelRead} runs on the event loop. What it can answer there without blocking (errors,
+ * decoding, a single ID that needs no wait for the clock) it answers at once; everything else goes
+ * to this channel's mint executor, one thread of the mint executor group picked when the channel
+ * opened, where answering may block (see {@link HttpNodeServer}). The executor runs tasks in order,
+ * one at a time, and the fast path is taken only while none of the connection's requests is with
+ * the executor, so a connection's requests are answered in the order they came, as HTTP/1.1
+ * pipelining needs.
  * (Netty 4.2 deprecates handing a whole handler to another executor with
  * {@code pipeline.addLast(group, name, handler)}; this is the explicit off-loading it recommends.)
  *
@@ -47,6 +50,11 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
     private final InFlightRequests inFlight;
     /** Where requests are answered; null answers them on the event loop, which only tests may do. */
     private final EventExecutor mintExecutor;
+    /**
+     * Requests of this connection handed to the mint executor whose response is not written yet.
+     * Touched only on the channel's event loop (the write listener runs there).
+     */
+    private int deferred;
 
     NodeRequestHandler(NodeRoutes routes, HttpMetrics metrics, InFlightRequests inFlight, EventExecutor mintExecutor) {
         this.routes = routes;
@@ -66,12 +74,20 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
         final long receivedNanos = SystemClock.INSTANCE.monotonicNanos();
         inFlight.begin();
         if (mintExecutor == null) {
-            answer(ctx, request, receivedNanos);
+            answer(ctx, request, receivedNanos, true);
             return;
         }
+        // The fast path: what can be answered without blocking is answered here, saving two thread
+        // hand-offs; but only when no earlier request of this connection is still on its way back
+        // from the mint executor, so that responses keep the order of the requests.
+        if (deferred == 0 && answer(ctx, request, receivedNanos, false)) {
+            return;
+        }
+        deferred++;
         try {
-            mintExecutor.execute(() -> answer(ctx, request, receivedNanos));
+            mintExecutor.execute(() -> answer(ctx, request, receivedNanos, true));
         } catch (RejectedExecutionException e) { // the server is stopping: no answer, and no more requests
+            deferred--;
             request.release();
             inFlight.end();
             ctx.close();
@@ -94,18 +110,23 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (millis + 999) / 1000));
     }
 
-    /** Answers one request and writes the response; releases the request. */
-    private void answer(ChannelHandlerContext ctx, FullHttpRequest request, long receivedNanos) {
+    /**
+     * Answers one request, writes the response and releases the request. Without {@code mayWait}
+     * (on the event loop), returns false and leaves the request untouched when answering might block.
+     */
+    private boolean answer(ChannelHandlerContext ctx, FullHttpRequest request, long receivedNanos, boolean mayWait) {
         final ByteBufAllocator alloc = ctx.alloc();
         Route route = Route.UNKNOWN;
         FullHttpResponse response = null;
+        boolean left = false;
         try {
             if (request.decoderResult().isFailure()) {
                 response = Responses.closing(malformed(alloc, request.decoderResult().cause()));
             } else {
                 final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
                 route = Route.of(uri.path());
-                response = routes.answer(alloc, route, request, uri);
+                response = routes.answer(alloc, route, request, uri, mayWait);
+                left = response == null && !mayWait;
             }
         } catch (RequestRejected e) {
             response = Responses.error(alloc, e.status(), e.getMessage());
@@ -117,12 +138,18 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
             LOG.error("failed to answer {} {}", request.method(), request.uri(), e);
             response = Responses.error(alloc, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
         } finally {
-            request.release();
-            if (response == null) {
-                inFlight.end(); // an Error escaped: nothing will be written
+            if (!left) {
+                request.release();
+                if (response == null) {
+                    inFlight.end(); // an Error escaped: nothing will be written
+                }
             }
         }
-        send(ctx, route, response, receivedNanos);
+        if (left) {
+            return false;
+        }
+        send(ctx, route, response, receivedNanos, mayWait && mintExecutor != null);
+        return true;
     }
 
     private static FullHttpResponse malformed(ByteBufAllocator alloc, Throwable cause) {
@@ -134,7 +161,8 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Writes the response; once written, records it and ends the request. Closes while draining. */
-    private void send(ChannelHandlerContext ctx, Route route, FullHttpResponse response, long receivedNanos) {
+    private void send(ChannelHandlerContext ctx, Route route, FullHttpResponse response, long receivedNanos,
+            boolean fromMintExecutor) {
         if (inFlight.draining()) {
             Responses.closing(response);
         }
@@ -143,6 +171,9 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
             metrics.answered(route, status, SystemClock.INSTANCE.monotonicNanos() - receivedNanos);
             inFlight.end();
+            if (fromMintExecutor) {
+                deferred--; // on the event loop, like every other touch of it
+            }
             if (!written.isSuccess()) {
                 LOG.debug("could not write a {} response to {}: {}", status, written.channel(), written.cause().toString());
             }

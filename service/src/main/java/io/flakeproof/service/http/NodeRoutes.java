@@ -1,6 +1,7 @@
 package io.flakeproof.service.http;
 
 import io.flakeproof.generator.IdRange;
+import io.flakeproof.generator.SnowflakeGenerator;
 import io.flakeproof.service.IdNode;
 import io.flakeproof.service.NodeHealth;
 import io.netty.buffer.ByteBuf;
@@ -42,8 +43,13 @@ final class NodeRoutes {
         this.metrics = metrics;
     }
 
-    /** The response to {@code request}, whose path is {@code route}. */
-    FullHttpResponse answer(ByteBufAllocator alloc, Route route, FullHttpRequest request, QueryStringDecoder uri) {
+    /**
+     * The response to {@code request}, whose path is {@code route}. Without {@code mayWait}, null when
+     * answering might block: only errors, decoding and single IDs that need no wait for the clock are
+     * answered then (the event loop's fast path); everything else is left for a thread that may wait.
+     */
+    FullHttpResponse answer(ByteBufAllocator alloc, Route route, FullHttpRequest request, QueryStringDecoder uri,
+            boolean mayWait) {
         if (route == Route.UNKNOWN) {
             throw new RequestRejected(HttpResponseStatus.NOT_FOUND,
                     "no route for " + uri.path() + "; routes: " + Route.describeAll());
@@ -55,9 +61,12 @@ final class NodeRoutes {
             response.headers().set(HttpHeaderNames.ALLOW, route.method().name());
             return response;
         }
+        if (!mayWait && route != Route.IDS && route != Route.DECODE) {
+            return null;
+        }
         switch (route) {
             case IDS:
-                return ids(alloc, request, uri);
+                return ids(alloc, request, uri, mayWait);
             case RANGES:
                 return ranges(alloc, uri);
             case DECODE:
@@ -79,11 +88,23 @@ final class NodeRoutes {
      * With {@code Accept: application/octet-stream} the body is the IDs as 8-byte big-endian longs, and
      * {@code format} (still checked) does not apply.
      */
-    private FullHttpResponse ids(ByteBufAllocator alloc, FullHttpRequest request, QueryStringDecoder uri) {
+    private FullHttpResponse ids(ByteBufAllocator alloc, FullHttpRequest request, QueryStringDecoder uri,
+            boolean mayWait) {
         final int count = RequestParams.count(uri, maxCount);
         final boolean asStrings = RequestParams.idsAsStrings(uri);
         final boolean binary = RequestParams.acceptsOctetStream(request.headers());
-        final long[] ids = node.generator().nextIds(count);
+        final long[] ids;
+        if (mayWait) {
+            ids = node.generator().nextIds(count);
+        } else if (count == 1) {
+            final long id = node.generator().tryNextId();
+            if (id == SnowflakeGenerator.WOULD_WAIT) {
+                return null;
+            }
+            ids = new long[] {id};
+        } else {
+            return null;
+        }
         metrics.served(Route.IDS, count);
         if (binary) {
             final ByteBuf body = alloc.buffer(count * Long.BYTES);
