@@ -65,6 +65,12 @@ public final class SnowflakeGenerator {
      */
     private static final long SEALED = Long.MAX_VALUE;
 
+    /** Waits up to this long (two 1 ms ticks) are taken in spin slices; longer ones park. */
+    private static final long SHORT_WAIT_NANOS = 2_000_000;
+
+    /** One spin slice: well under {@link SystemClock}'s park threshold, so it spins. */
+    private static final long SPIN_SLICE_NANOS = 50_000;
+
     private final BitLayout layout;
     private final Lease lease;
     private final Clock clock;
@@ -366,10 +372,14 @@ public final class SnowflakeGenerator {
                                 + lastTick + " after waiting " + (nowNanos - waitStart) / 1_000_000 + " ms (policy "
                                 + policy + ")", tickMillis * (lead - toleranceTicks));
                     }
-                    // Mintable once the clock reaches firstTick - toleranceTicks.
+                    // Mintable once the clock reaches firstTick - toleranceTicks. The wall clock reads
+                    // whole milliseconds, so a short wait (the next tick) is taken in slices short
+                    // enough to spin, waking within microseconds of the boundary rather than parking
+                    // a whole millisecond from wherever in it the wait began.
                     final long untilMintableNanos =
                             (layoutStartMillis(firstTick - toleranceTicks) - nowMillis) * 1_000_000;
-                    clock.pause(Math.min(remaining, Math.max(1, untilMintableNanos)));
+                    final long slice = untilMintableNanos <= SHORT_WAIT_NANOS ? SPIN_SLICE_NANOS : untilMintableNanos;
+                    clock.pause(Math.min(remaining, Math.max(1, slice)));
                     waitNanos.add(clock.monotonicNanos() - nowNanos);
                     continue;
                 }
