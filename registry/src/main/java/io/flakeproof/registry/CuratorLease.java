@@ -9,6 +9,7 @@ import io.flakeproof.generator.lease.LeaseStatus;
 import io.flakeproof.generator.lease.LeaseTerm;
 import io.flakeproof.generator.lease.StoreResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,8 @@ public final class CuratorLease implements AutoCloseable {
 
     /**
      * Where tests inject store faults between the core and ZooKeeper: an operation withheld (never
-     * sent, answered UNKNOWN: "dropped in flight"), or a result replaced (an acknowledgement lost).
+     * sent, answered UNKNOWN: "dropped in flight"), a result replaced (an acknowledgement lost), or a
+     * result held back until {@link #deliverHeldResults()} (a slow reply).
      */
     interface Faults {
         Faults NONE = new Faults() { };
@@ -88,7 +90,15 @@ public final class CuratorLease implements AutoCloseable {
         default StoreResult result(LeaseCommand.StoreOp op, StoreResult actual) {
             return actual;
         }
+
+        /** Whether to hold {@code op}'s result back until {@link #deliverHeldResults()}. */
+        default boolean hold(LeaseCommand.StoreOp op) {
+            return false;
+        }
     }
+
+    /** Results held back by {@link Faults#hold}, in arrival order; touched only on the lease thread. */
+    private final List<Runnable> heldResults = new ArrayList<>();
 
     private final Faults faults;
     /** Operations in flight, kept only while faults are injected so results can be matched to them. */
@@ -215,7 +225,27 @@ public final class CuratorLease implements AutoCloseable {
 
     private void onResult(long op, StoreResult result) {
         final LeaseCommand.StoreOp sent = faults == Faults.NONE ? null : inFlight.remove(op);
+        if (sent != null && faults.hold(sent)) {
+            heldResults.add(() -> handle(core.onResult(op, faults.result(sent, result))));
+            return;
+        }
         handle(core.onResult(op, sent == null ? result : faults.result(sent, result)));
+    }
+
+    /** How many results {@link Faults#hold} holds back now. */
+    int heldResultCount() {
+        final int[] count = new int[1];
+        runOnThread(() -> count[0] = heldResults.size());
+        return count[0];
+    }
+
+    /** Hands the held-back results to the core, in the order they arrived. */
+    void deliverHeldResults() {
+        runOnThread(() -> {
+            final List<Runnable> due = new ArrayList<>(heldResults);
+            heldResults.clear();
+            due.forEach(Runnable::run);
+        });
     }
 
     private void send(LeaseCommand.StoreOp op) {

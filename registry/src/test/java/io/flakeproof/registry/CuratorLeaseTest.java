@@ -270,6 +270,53 @@ class CuratorLeaseTest {
         assertDistinct(ids);
     }
 
+    /**
+     * Regression (duplicates): a term granted just before close() was put into service after the
+     * release had lowered its record, so it could mint above the next holder's floor.
+     */
+    @Test
+    void aTermGrantedWhileClosingNeverMints() throws Exception {
+        final AtomicInteger claims = new AtomicInteger();
+        final AtomicInteger writesAfterSecondClaim = new AtomicInteger();
+        final CuratorLease.Faults slowFirstRenewalOfTheSecondTerm = new CuratorLease.Faults() {
+            @Override
+            public boolean hold(LeaseCommand.StoreOp op) {
+                if (op instanceof LeaseCommand.Claim) {
+                    claims.incrementAndGet();
+                }
+                return op instanceof LeaseCommand.Write && claims.get() == 2
+                        && writesAfterSecondClaim.incrementAndGet() == 1;
+            }
+        };
+        final CuratorFramework clientA = newClient();
+        final CuratorLease a = CuratorLease.start(clientA, ONE_WORKER, settings("c1", "a"), SystemClock.INSTANCE,
+                slowFirstRenewalOfTheSecondTerm);
+        final SnowflakeGenerator first = a.generator();
+        final List<Long> ids = new ArrayList<>(mint(first, 100));
+        ZooKeeperFixture.expireSessionOnServer(clientA);
+        await("the second term's first renewal, held in flight", Duration.ofSeconds(10),
+                () -> a.heldResultCount() == 1);
+
+        final Thread closing = new Thread(a::close);
+        closing.start();
+        await("the release waiting on the renewal", Duration.ofSeconds(5),
+                () -> a.status().phase() == LeaseCore.Phase.RELEASING);
+        a.deliverHeldResults(); // the renewal is acknowledged while the release is under way
+        closing.join(10_000);
+
+        assertThat(a.generator()).as("no new generator after close").isSameAs(first);
+        assertThat(first.isSealed()).isTrue();
+        assertThatThrownBy(() -> a.generator().nextId()).isInstanceOfSatisfying(MintRefusedException.class,
+                e -> assertThat(e.cause()).isEqualTo(MintRefusedException.Cause.LEASE_NOT_HELD));
+        final long lowered = WorkerRecord.fromBytes(newClient().getData().forPath(new RegistryPaths("c1").worker(0, 0)))
+                .ceilingTick();
+        final CuratorLease b = closing(lease(newClient(), ONE_WORKER, "c1", "b"));
+        assertThat(b.generator().lease().floorTick()).isEqualTo(lowered);
+        await("B's first renewal", Duration.ofSeconds(5), () -> b.status().renewalsOk() >= 1);
+        ids.addAll(mint(b.generator(), 1000));
+        assertDistinct(ids);
+    }
+
     @Test
     void aNodeWithAnotherLayoutRefusesToStartShowingBoth() {
         closing(lease(newClient(), SNOWFLAKE, "c1", "a"));
