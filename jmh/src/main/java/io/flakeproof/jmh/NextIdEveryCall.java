@@ -1,5 +1,6 @@
 package io.flakeproof.jmh;
 
+import io.flakeproof.generator.SystemClock;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -101,9 +102,9 @@ public class NextIdEveryCall {
         long timeCalls(IdSource source, int calls) {
             long folded = 0;
             for (int i = 0; i < calls; i++) {
-                final long start = System.nanoTime();
+                final long start = SystemClock.INSTANCE.monotonicNanos();
                 folded ^= source.next();
-                final long end = System.nanoTime();
+                final long end = SystemClock.INSTANCE.monotonicNanos();
                 iteration.recordValue(end - start);
             }
             return folded;
@@ -136,7 +137,7 @@ public class NextIdEveryCall {
                 throw new IllegalArgumentException("load must be in (0, 1]: " + load);
             }
             periodNanos = Math.round(CALLS * 1e9 / (load * Layout.SNOWFLAKE.bits().idsPerSecondPerWorker()));
-            nextBurstNanos = System.nanoTime();
+            nextBurstNanos = SystemClock.INSTANCE.monotonicNanos();
         }
 
         /**
@@ -146,10 +147,10 @@ public class NextIdEveryCall {
          */
         void awaitNextBurst() {
             final long due = nextBurstNanos;
-            long now = System.nanoTime();
+            long now = SystemClock.INSTANCE.monotonicNanos();
             while (now < due) {
                 Thread.onSpinWait();
-                now = System.nanoTime();
+                now = SystemClock.INSTANCE.monotonicNanos();
             }
             nextBurstNanos = Math.max(due, now) + periodNanos;
         }

@@ -1,5 +1,6 @@
 package io.flakeproof.load;
 
+import io.flakeproof.generator.SystemClock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
@@ -177,7 +178,7 @@ final class HttpLoadClient implements AutoCloseable {
         void send(long i) {
             request = i;
             used = true;
-            sentNanos = System.nanoTime();
+            sentNanos = SystemClock.INSTANCE.monotonicNanos();
             if (i >= firstMeasured) {
                 measurements.sent(schedule.latencyMicros(i, sentNanos));
             }
@@ -186,7 +187,7 @@ final class HttpLoadClient implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            final long now = System.nanoTime();
+            final long now = SystemClock.INSTANCE.monotonicNanos();
             final long i = request;
             if (i < 0) {
                 ctx.close(); // an answer to nothing: the connection cannot be trusted
@@ -215,7 +216,7 @@ final class HttpLoadClient implements AutoCloseable {
             idle.remove(this);
             if (!closing) {
                 if (request >= firstMeasured) {
-                    measurements.failed(Failure.CONNECTION, System.nanoTime());
+                    measurements.failed(Failure.CONNECTION, SystemClock.INSTANCE.monotonicNanos());
                 } else if (request >= 0) {
                     measurements.warmedUp();
                 }

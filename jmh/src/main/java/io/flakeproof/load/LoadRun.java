@@ -1,5 +1,6 @@
 package io.flakeproof.load;
 
+import io.flakeproof.generator.SystemClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -63,7 +64,7 @@ final class LoadRun {
         }
         out.flush();
         try (HttpLoadClient client = HttpLoadClient.connect(plan, measurements)) {
-            schedule = new Schedule(System.nanoTime() + START_DELAY_NANOS, plan.rate(),
+            schedule = new Schedule(SystemClock.INSTANCE.monotonicNanos() + START_DELAY_NANOS, plan.rate(),
                     plan.warmupRequests() + plan.requests());
             measuredStartNanos = schedule.intendedNanos(plan.warmupRequests());
             client.start(schedule);
@@ -84,7 +85,7 @@ final class LoadRun {
         final long succeeded = totals.latency.getTotalCount();
         measurements.abandoned(plan.requests() - succeeded - measurements.failures());
         final long last = measurements.lastFinishedNanos();
-        final long elapsed = (last == 0 ? System.nanoTime() : last) - measuredStartNanos;
+        final long elapsed = (last == 0 ? SystemClock.INSTANCE.monotonicNanos() : last) - measuredStartNanos;
         return new LoadSummary(plan, plan.requests(), succeeded, measurements.failuresByKind(),
                 Math.max(1, elapsed), totals.latency, totals.serviceTime, totals.sendDelay);
     }
@@ -93,23 +94,23 @@ final class LoadRun {
     private void pace(HttpLoadClient client) {
         long released = 0;
         while (released < schedule.requests()) {
-            final long due = schedule.dueBy(System.nanoTime());
+            final long due = schedule.dueBy(SystemClock.INSTANCE.monotonicNanos());
             if (due > released) {
                 client.release(due);
                 released = due;
             }
             if (released < schedule.requests()) {
-                LockSupport.parkNanos(schedule.intendedNanos(released) - System.nanoTime());
+                LockSupport.parkNanos(schedule.intendedNanos(released) - SystemClock.INSTANCE.monotonicNanos());
             }
         }
     }
 
     private void drain() {
         final long deadline = schedule.lastNanos() + DRAIN.toNanos();
-        long now = System.nanoTime();
+        long now = SystemClock.INSTANCE.monotonicNanos();
         while (measurements.finished() < schedule.requests() && now < deadline) {
             LockSupport.parkNanos(Math.min(DRAIN_POLL_NANOS, deadline - now));
-            now = System.nanoTime();
+            now = SystemClock.INSTANCE.monotonicNanos();
         }
     }
 
@@ -123,7 +124,7 @@ final class LoadRun {
         long next = measuredStartNanos + SECOND_NANOS;
         long reportedFailures = 0;
         while (reporting) {
-            final long now = System.nanoTime();
+            final long now = SystemClock.INSTANCE.monotonicNanos();
             if (now < next) {
                 LockSupport.parkNanos(next - now);
                 continue;

@@ -44,10 +44,11 @@ final class MintedCounter {
             }
             counted = now;
         }
-        final long[] total = counted == null ? base : add(base, flatten(counted.stats()));
+        final GeneratorStats live = counted == null ? null : counted.stats();
+        final long[] total = live == null ? base : add(base, flatten(live));
         final long[] refusals = new long[MintRefusedException.Cause.values().length];
         System.arraycopy(total, 6, refusals, 0, refusals.length);
-        final long maxDrift = Math.max(baseMaxDrift, counted == null ? 0 : counted.stats().maxBackwardDriftMillis());
+        final long maxDrift = Math.max(baseMaxDrift, live == null ? 0 : live.maxBackwardDriftMillis());
         return new GeneratorStats(total[0], total[1], total[2], total[3], total[4], maxDrift, total[5], refusals);
     }
 
