@@ -69,8 +69,12 @@ public final class CuratorLease implements AutoCloseable {
     private final LongAdder lostTerms = new LongAdder();
     private volatile LeaseStatus status;
     private ScheduledFuture<?> wake;
-    /** A granted term waiting for its first acknowledged renewal. */
+    /** A granted term waiting for its first acknowledged renewal, or for the clock to pass its floor. */
     private volatile LeaseTerm pendingTerm;
+    /** Why {@link #pendingTerm} is not in service yet; empty when there is none. */
+    private volatile String pendingReason = "";
+    /** Monotonic time at which the pending term's floor will be behind the clock; MAX_VALUE when none. */
+    private long installAtNanos = Long.MAX_VALUE;
     private volatile boolean closed;
 
     /**
@@ -297,21 +301,40 @@ public final class CuratorLease implements AutoCloseable {
     }
 
     /**
-     * Puts a new term's generator in service once a renewal raised its ceiling above its floor, so
-     * that it can mint; until then the previous (lost) term's generator goes on up to its own ceiling.
+     * Puts a new term's generator in service once a renewal raised its ceiling above its floor and
+     * the clock has passed the floor, so that it can mint at once; until then the previous (lost)
+     * term's generator goes on up to its own ceiling. A floor ahead of the clock is the previous
+     * holder's ceiling, at most one lease window away: the term waits for it here, on the lease
+     * thread, rather than in the generator, whose drift policy is for clocks that step back and would
+     * refuse a wait that long as a clock fault.
      */
     private void installWhenMintable() {
+        installAtNanos = Long.MAX_VALUE;
         if (closed) {
             // Never after close: the release may already have lowered the record below what this
             // term's lease allows, and the next holder starts there.
             pendingTerm = null;
-            return;
-        }
-        if (pendingTerm == null || pendingTerm.lease().acknowledgedCeilingTick() <= pendingTerm.floorTick()) {
+            pendingReason = "";
             return;
         }
         final LeaseTerm term = pendingTerm;
+        if (term == null) {
+            return;
+        }
+        if (term.lease().acknowledgedCeilingTick() <= term.floorTick()) {
+            pendingReason = "worker " + term.workerId() + " was claimed with floor tick " + term.floorTick()
+                    + " but no renewal raised its ceiling above it yet";
+            return;
+        }
+        final long behindMillis = layout.startMillisOf(term.floorTick() + 1) - clock.wallMillis();
+        if (behindMillis > 0) {
+            pendingReason = "worker " + term.workerId() + " was claimed with floor tick " + term.floorTick()
+                    + " (the previous holder's ceiling); it mints once the clock passes it, in " + behindMillis + " ms";
+            installAtNanos = clock.monotonicNanos() + TimeUnit.MILLISECONDS.toNanos(behindMillis);
+            return;
+        }
         pendingTerm = null;
+        pendingReason = "";
         final SnowflakeGenerator previous =
                 generator.getAndSet(new SnowflakeGenerator(layout, term.lease(), clock, settings.driftPolicy()));
         if (previous != null) {
@@ -327,7 +350,7 @@ public final class CuratorLease implements AutoCloseable {
             wake.cancel(false);
             wake = null;
         }
-        final long at = core.nextWakeNanos();
+        final long at = Math.min(core.nextWakeNanos(), installAtNanos);
         if (at != Long.MAX_VALUE && !closed) {
             final long delay = Math.max(0, at - clock.monotonicNanos());
             wake = thread.schedule(() -> handle(core.onWake()), delay, TimeUnit.NANOSECONDS);
@@ -339,6 +362,14 @@ public final class CuratorLease implements AutoCloseable {
     /** The generator of the current term. It refuses once its term's ceiling is reached unrenewed. */
     public SnowflakeGenerator generator() {
         return generator.get();
+    }
+
+    /**
+     * Why a granted term is not minting yet (its ceiling not yet raised above its floor, or the clock
+     * not yet past the floor); empty when no term is waiting.
+     */
+    public String pendingReason() {
+        return pendingReason;
     }
 
     /** The latest reading of the lease core. */

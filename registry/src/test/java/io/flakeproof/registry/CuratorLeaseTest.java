@@ -108,11 +108,15 @@ class CuratorLeaseTest {
         clientA.close();
         final long expiredAt = System.nanoTime();
 
+        // FAIL refuses any wait for the clock: B's floor (A's ceiling, up to a window ahead of the
+        // clock) must be behind the clock before B's generator goes into service.
         final CuratorLease b = closing(CuratorLease.start(newClient(), ONE_WORKER,
-                settings("c1", "b").withDriftPolicy(DriftPolicy.waitUpTo(Duration.ofSeconds(5))), SystemClock.INSTANCE));
+                settings("c1", "b").withDriftPolicy(DriftPolicy.fail()), SystemClock.INSTANCE));
         final long tookOverMs = (System.nanoTime() - expiredAt) / 1_000_000;
         assertThat(b.status().workerId()).isEqualTo(a.status().workerId());
         assertThat(b.generator().lease().floorTick()).isGreaterThanOrEqualTo(ceilingA);
+        assertThat(ONE_WORKER.tickAt(SystemClock.INSTANCE.wallMillis())).isGreaterThan(b.generator().lease().floorTick());
+        assertThat(b.pendingReason()).isEmpty();
         assertThat(b.status().holderEpoch()).isEqualTo(2);
 
         // A goes on minting up to its acknowledged ceiling, then refuses; B mints only above it.
@@ -131,7 +135,7 @@ class CuratorLeaseTest {
     void aHolderWhoseSessionExpiresWhileConnectedTakesANewTermAboveItsOldCeiling() throws Exception {
         final CuratorFramework clientA = newClient();
         final CuratorLease a = closing(CuratorLease.start(clientA, ONE_WORKER,
-                settings("c1", "a").withDriftPolicy(DriftPolicy.waitUpTo(Duration.ofSeconds(5))), SystemClock.INSTANCE));
+                settings("c1", "a").withDriftPolicy(DriftPolicy.fail()), SystemClock.INSTANCE));
         final SnowflakeGenerator first = a.generator();
         final List<Long> ids = new ArrayList<>(mint(first, 1000));
         await("first renewal", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 1);
@@ -239,7 +243,7 @@ class CuratorLeaseTest {
             }
         };
         final CuratorLease restarted = closing(lease(newClient(), ONE_WORKER,
-                settings("c1", "a-restarted").withDriftPolicy(DriftPolicy.waitUpTo(Duration.ofSeconds(10))), stepped));
+                settings("c1", "a-restarted").withDriftPolicy(DriftPolicy.fail()), stepped));
         assertThat(restarted.generator().lease().floorTick()).isEqualTo(ceiling);
         await("the restarted holder's first renewal", Duration.ofSeconds(5),
                 () -> restarted.status().renewalsOk() >= 1);

@@ -115,7 +115,8 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         final SnowflakeGenerator current = lease.generator();
         if (current == null) {
             throw new MintRefusedException(MintRefusedException.Cause.LEASE_NOT_HELD,
-                    "this node holds no worker lease yet: " + lease.status().lastProblem(), 1000);
+                    "this node holds no worker lease yet: " + (lease.pendingReason().isEmpty()
+                            ? lease.status().lastProblem() : lease.pendingReason()), 1000);
         }
         return current;
     }
@@ -144,6 +145,10 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         } else if (status.phase() != LeaseCore.Phase.HELD || remaining < settings.window().toMillis() * 2 / 3) {
             degraded.add("lease renewals are failing: " + (status.lastProblem().isEmpty() ? status.phase().toString()
                     : status.lastProblem()) + "; " + remaining + " ms of lease left");
+        }
+        final String pending = lease.pendingReason();
+        if (!pending.isEmpty()) {
+            degraded.add("a new term is not minting yet: " + pending);
         }
         if (layout.tickAt(clock.wallMillis()) > layout.maxTick()) {
             unavailable.add("the layout's tick field is spent since " + layout.overflowInstant());
