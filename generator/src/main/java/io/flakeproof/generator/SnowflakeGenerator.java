@@ -54,7 +54,13 @@ import java.util.stream.LongStream;
  * fails, its retry sees the seal and refuses, and the swap returns the last state handed out. That
  * is how a graceful release learns the last tick it may lower the ceiling to.
  *
- * <p>Counters are {@link LongAdder}s, written after the CAS, read without locks.
+ * <p>Counters are {@link LongAdder}s, written after the CAS, read without locks. The count of IDs
+ * minted costs nothing per ID: the call that moves the state off a tick adds that tick's IDs (its
+ * last sequence + 1, known from the CAS's expected value), and a reading adds the current tick's.
+ *
+ * <p>A claim reads the clock once. When its CAS loses a race it retries with the same reading as long
+ * as that reading is not behind the state the winner left (the common case: both in one tick), and
+ * reads the clock again before any decision to wait, refuse or count a backward step.
  */
 public final class SnowflakeGenerator {
 
@@ -101,7 +107,12 @@ public final class SnowflakeGenerator {
     /** The last tick of a sealed generator; written by {@link #seal()} before the state reads SEALED. */
     private volatile long sealedTick;
 
-    private final LongAdder idsMinted = new LongAdder();
+    /** The state a new generator starts in, {@code (floor, maxSequence)}: no ID minted in that tick. */
+    private final long initialState;
+    /** IDs of the ticks the state has moved off (and of the last tick, once sealed). */
+    private final LongAdder idsInFinishedTicks = new LongAdder();
+    /** The largest minted count reported, so that readings racing a tick change never go back. */
+    private final LongAccumulator idsMintedReported = new LongAccumulator(Math::max, 0);
     private final LongAdder batches = new LongAdder();
     private final LongAdder sequenceExhaustions = new LongAdder();
     private final LongAdder borrowedTicks = new LongAdder();
@@ -142,7 +153,8 @@ public final class SnowflakeGenerator {
             throw new IllegalArgumentException("lease floorTick must be in [-1, " + maxTick + "]: " + floor);
         }
         // (floor, maxSequence): the next claim must move to floor + 1. For floor -1 this is -1 (all ones).
-        this.state = new AtomicLong((floor << sequenceBits) | sequenceMask);
+        this.initialState = (floor << sequenceBits) | sequenceMask;
+        this.state = new AtomicLong(initialState);
         this.clockHighWaterTick = floor;
         for (int i = 0; i < refusals.length; i++) {
             refusals[i] = new LongAdder();
@@ -161,9 +173,7 @@ public final class SnowflakeGenerator {
      *                              the tick field's end is reached, or the generator is sealed
      */
     public long nextId() {
-        final long claimed = claim(1, true);
-        idsMinted.increment();
-        return idOf(claimed);
+        return idOf(claim(1, true));
     }
 
     /** What {@link #tryNextId()} returns when the next ID needs a wait for the clock. */
@@ -178,11 +188,7 @@ public final class SnowflakeGenerator {
      */
     public long tryNextId() {
         final long claimed = claim(1, false);
-        if (claimed == WOULD_WAIT) {
-            return WOULD_WAIT;
-        }
-        idsMinted.increment();
-        return idOf(claimed);
+        return claimed == WOULD_WAIT ? WOULD_WAIT : idOf(claimed);
     }
 
     /**
@@ -210,7 +216,6 @@ public final class SnowflakeGenerator {
         } catch (MintRefusedException e) {
             throw accountPartial(e, Arrays.copyOf(ids, filled));
         } finally {
-            idsMinted.add(filled);
             batches.increment();
         }
         return ids;
@@ -242,7 +247,6 @@ public final class SnowflakeGenerator {
                     .toArray();
             throw accountPartial(e, partial);
         } finally {
-            idsMinted.add(filled);
             batches.increment();
         }
         return ranges;
@@ -262,6 +266,7 @@ public final class SnowflakeGenerator {
             // Written before the CAS publishes SEALED, so every reader that sees SEALED sees it.
             sealedTick = current >> sequenceBits;
             if (state.compareAndSet(current, SEALED)) {
+                idsInFinishedTicks.add(idsInTickOf(current));
                 return sealedTick;
             }
         }
@@ -294,13 +299,32 @@ public final class SnowflakeGenerator {
         return clock;
     }
 
+    /**
+     * IDs minted so far: exact at rest; while other threads mint, it may lag behind by the IDs of the
+     * tick the state just left. Never smaller than an earlier reading.
+     */
+    public long idsMinted() {
+        // The finished ticks first: a tick counted there has been left, so the state read after it is
+        // in a later tick and nothing is counted twice; a tick left in between is missed (the lag).
+        final long finished = idsInFinishedTicks.sum();
+        final long current = state.get();
+        final long total = finished + (current == SEALED ? 0 : idsInTickOf(current));
+        idsMintedReported.accumulate(total);
+        return idsMintedReported.get();
+    }
+
+    /** How many IDs the state {@code s} says were minted in its tick: none in the initial state. */
+    private long idsInTickOf(long s) {
+        return s == initialState ? 0 : (s & sequenceMask) + 1;
+    }
+
     /** A consistent-enough reading of the counters: each is exact, the set is not taken atomically. */
     public GeneratorStats stats() {
         final long[] refused = new long[refusals.length];
         for (int i = 0; i < refused.length; i++) {
             refused[i] = refusals[i].sum();
         }
-        return new GeneratorStats(idsMinted.sum(), batches.sum(), sequenceExhaustions.sum(), borrowedTicks.sum(),
+        return new GeneratorStats(idsMinted(), batches.sum(), sequenceExhaustions.sum(), borrowedTicks.sum(),
                 clockBehindReadings.sum(), maxBackwardDriftMillis.get(), waitNanos.sum(), refused);
     }
 
@@ -317,6 +341,9 @@ public final class SnowflakeGenerator {
         // The state's tick when this call began waiting; -2 while it is not waiting (ticks are >= -1).
         long waitingAtTick = -2;
         boolean exhaustionCounted = false;
+        long nowMillis = 0;
+        // Whether nowMillis is a reading from before a lost CAS that may be used again.
+        boolean retrying = false;
         for (;;) {
             final long current = state.get();
             if (current == SEALED) {
@@ -324,7 +351,10 @@ public final class SnowflakeGenerator {
                         + lease.workerId() + " in datacenter " + lease.datacenterId() + " was released", -1);
             }
             final long lastTick = current >> sequenceBits;
-            final long nowMillis = clock.wallMillis();
+            if (!retrying || !stillCurrent(nowMillis, current)) {
+                nowMillis = clock.wallMillis();
+            }
+            retrying = false;
             final long nowTick = tickAt(nowMillis);
             final boolean fromClock = nowTick > lastTick;
             final boolean exhausted = (current & sequenceMask) == sequenceMask;
@@ -387,6 +417,9 @@ public final class SnowflakeGenerator {
             final long first = (firstTick << sequenceBits) | firstSequence;
             final long last = Math.min(first + want - 1, first | sequenceMask);
             if (state.compareAndSet(current, last)) {
+                if (firstTick != lastTick) {
+                    idsInFinishedTicks.add(idsInTickOf(current));
+                }
                 if (fromClock) {
                     clockHighWaterTick = nowTick;
                 } else if (exhausted && firstTick > nowTick) {
@@ -394,7 +427,20 @@ public final class SnowflakeGenerator {
                 }
                 return first;
             }
+            retrying = true;
         }
+    }
+
+    /**
+     * Whether a clock reading taken before a lost CAS may serve the retry against {@code current}: its
+     * tick is past the state's, or equal with sequence left. Either way the retry mints in or after
+     * the state's tick without a wait; every other case reads the clock again, so that waits, refusals
+     * and backward-step counts are never based on a reading older than the state.
+     */
+    private boolean stillCurrent(long nowMillis, long current) {
+        final long tick = tickAt(nowMillis);
+        final long lastTick = current >> sequenceBits;
+        return tick > lastTick || (tick == lastTick && (current & sequenceMask) != sequenceMask);
     }
 
     /** How many values a claim starting at {@code first} took when {@code want} were asked for. */

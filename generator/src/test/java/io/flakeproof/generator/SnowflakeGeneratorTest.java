@@ -271,6 +271,7 @@ class SnowflakeGeneratorTest {
         assertThatThrownBy(g::nextId).isInstanceOfSatisfying(MintRefusedException.class,
                 e -> assertThat(e.cause()).isEqualTo(MintRefusedException.Cause.LEASE_NOT_HELD));
         assertThatThrownBy(() -> g.nextIds(10)).isInstanceOf(MintRefusedException.class);
+        assertThat(g.stats().idsMinted()).as("the last tick's IDs still count once sealed").isEqualTo(1);
     }
 
     @Test
