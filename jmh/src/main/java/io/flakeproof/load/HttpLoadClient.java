@@ -52,6 +52,10 @@ final class HttpLoadClient implements AutoCloseable {
     /** Room for the response to the largest request: about 22 bytes per ID, plus headers and slack. */
     private static final int BYTES_PER_ID = 24;
 
+    /** The kernel's usual starting receive buffer, and the most this client asks for. */
+    private static final int MIN_RECEIVE_BUFFER = 128 * 1024;
+    private static final int MAX_RECEIVE_BUFFER = 4 * 1024 * 1024;
+
     private final LoadPlan plan;
     private final Measurements measurements;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -80,6 +84,7 @@ final class HttpLoadClient implements AutoCloseable {
                 .group(loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_RCVBUF, receiveBufferBytes(maxBody))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -88,6 +93,16 @@ final class HttpLoadClient implements AutoCloseable {
                                 new Connection());
                     }
                 });
+    }
+
+    /**
+     * A receive buffer that holds four whole answers. With the kernel's starting buffer (128 KB on
+     * Linux), an answer of a few hundred KB (a batch of 10,000 IDs is about 190 KB) fills the
+     * advertised window; the window update then waits for the delayed-ACK timer, and about 1% of
+     * batches of 10,000 took 30-40 ms instead of 1 (measured at 200 requests/s over loopback).
+     */
+    static int receiveBufferBytes(int maxBody) {
+        return (int) Math.min(MAX_RECEIVE_BUFFER, Math.max(MIN_RECEIVE_BUFFER, 4L * maxBody));
     }
 
     /**
