@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -47,6 +50,8 @@ public final class LeasedNode implements IdNode, AutoCloseable {
     private final CuratorFramework client;
     private final CuratorLease lease;
     private final MintedCounter minted;
+    /** Takes the minted-count samples that utilization is measured against. */
+    private final ScheduledExecutorService sampler;
 
     private LeasedNode(BitLayout layout, Clock clock, LeaseSettings settings, EmbeddedZooKeeper embedded,
             CuratorFramework client, CuratorLease lease) {
@@ -57,6 +62,13 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         this.client = client;
         this.lease = lease;
         this.minted = new MintedCounter(clock, lease::generator);
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "flakeproof-utilization");
+            t.setDaemon(true);
+            return t;
+        });
+        final long period = MintedCounter.SAMPLE_PERIOD.toNanos();
+        sampler.scheduleAtFixedRate(minted::sample, 0, period, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -196,6 +208,7 @@ public final class LeasedNode implements IdNode, AutoCloseable {
     /** Seals the generator, releases the lease (the worker is reusable at once), closes ZooKeeper. */
     @Override
     public void close() {
+        sampler.shutdownNow();
         try {
             lease.close();
         } finally {

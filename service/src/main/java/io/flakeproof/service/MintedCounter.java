@@ -4,8 +4,10 @@ import io.flakeproof.generator.Clock;
 import io.flakeproof.generator.GeneratorStats;
 import io.flakeproof.generator.MintRefusedException;
 import io.flakeproof.generator.SnowflakeGenerator;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.function.Supplier;
 
 /**
@@ -13,12 +15,16 @@ import java.util.function.Supplier;
  *
  * <p>Each lease term has its own generator; when a term is replaced, the old generator is sealed
  * and its final counts are added to a base, so that the node's counters never go backwards.
- * Utilization is measured from samples of the minted count, taken whenever it is asked for and
- * kept for a little over a second.
+ * Utilization is measured against samples of the minted count that the node takes on a timer
+ * ({@link #sample}, every {@link #SAMPLE_PERIOD}): the IDs minted since the newest sample at least a
+ * second old, so the window is one second (plus at most a period) however rarely health is read.
  */
 final class MintedCounter {
 
     private static final long WINDOW_NANOS = 1_000_000_000L;
+
+    /** How often the node calls {@link #sample}. */
+    static final Duration SAMPLE_PERIOD = Duration.ofMillis(100);
 
     private final Clock clock;
     private final Supplier<SnowflakeGenerator> current;
@@ -52,21 +58,39 @@ final class MintedCounter {
         return new GeneratorStats(total[0], total[1], total[2], total[3], total[4], maxDrift, total[5], refusals);
     }
 
-    /** IDs minted over about the last second, divided by what the layout allows one worker in a second. */
+    /** Records the minted count now; samples older than the window are dropped but for the newest of them. */
+    synchronized void sample() {
+        final long nowNanos = clock.monotonicNanos();
+        samples.addLast(new long[] {nowNanos, stats().idsMinted()});
+        while (samples.size() > 1 && nowNanos - secondOldest()[0] >= WINDOW_NANOS) {
+            samples.removeFirst();
+        }
+    }
+
+    /**
+     * IDs minted since the newest sample at least a second old (or, in the node's first second, the
+     * oldest sample), per second, divided by what the layout allows one worker in a second.
+     */
     synchronized double utilizationOverLastSecond(double idsPerSecondCapacity) {
         final long nowNanos = clock.monotonicNanos();
         final long total = stats().idsMinted();
-        samples.addLast(new long[] {nowNanos, total});
-        while (samples.size() > 2 && nowNanos - samples.peekFirst()[0] > WINDOW_NANOS) {
-            samples.removeFirst();
+        long[] from = null;
+        for (long[] s : samples) {
+            if (from == null || nowNanos - s[0] >= WINDOW_NANOS) {
+                from = s;
+            }
         }
-        final long[] oldest = samples.peekFirst();
-        final long elapsed = nowNanos - oldest[0];
-        if (elapsed <= 0) {
+        if (from == null || nowNanos <= from[0]) {
             return 0.0;
         }
-        final double perSecond = (total - oldest[1]) * 1e9 / elapsed;
+        final double perSecond = (total - from[1]) * 1e9 / (nowNanos - from[0]);
         return Math.min(1.0, perSecond / idsPerSecondCapacity);
+    }
+
+    private long[] secondOldest() {
+        final Iterator<long[]> it = samples.iterator();
+        it.next();
+        return it.next();
     }
 
     /** idsMinted, batches, exhaustions, borrowed, behind readings, wait nanos, then refusals by cause. */
