@@ -2,6 +2,7 @@ package io.flakeproof.registry;
 
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.Clock;
+import io.flakeproof.generator.DriftPolicy;
 import io.flakeproof.generator.SnowflakeGenerator;
 import io.flakeproof.generator.lease.LeaseCommand;
 import io.flakeproof.generator.lease.LeaseCore;
@@ -302,7 +303,7 @@ public final class CuratorLease implements AutoCloseable {
 
     /**
      * Puts a new term's generator in service once a renewal raised its ceiling above its floor and
-     * the clock has passed the floor, so that it can mint at once; until then the previous (lost)
+     * the clock has come close enough to the floor that it can mint at once; until then the previous (lost)
      * term's generator goes on up to its own ceiling. A floor ahead of the clock is the previous
      * holder's ceiling, at most one lease window away: the term waits for it here, on the lease
      * thread, rather than in the generator, whose drift policy is for clocks that step back and would
@@ -326,10 +327,10 @@ public final class CuratorLease implements AutoCloseable {
                     + " but no renewal raised its ceiling above it yet";
             return;
         }
-        final long behindMillis = layout.startMillisOf(term.floorTick() + 1) - clock.wallMillis();
+        final long behindMillis = millisUntilMintable(layout, settings.driftPolicy(), term.floorTick(), clock.wallMillis());
         if (behindMillis > 0) {
             pendingReason = "worker " + term.workerId() + " was claimed with floor tick " + term.floorTick()
-                    + " (the previous holder's ceiling); it mints once the clock passes it, in " + behindMillis + " ms";
+                    + " (the previous holder's ceiling); it mints once the clock reaches it, in " + behindMillis + " ms";
             installAtNanos = clock.monotonicNanos() + TimeUnit.MILLISECONDS.toNanos(behindMillis);
             return;
         }
@@ -343,6 +344,18 @@ public final class CuratorLease implements AutoCloseable {
         LOG.info("minting as worker {} in datacenter {} above tick {}", term.workerId(), term.datacenterId(),
                 term.floorTick());
         firstGrant.complete(term);
+    }
+
+    /**
+     * How long until a generator whose state starts at {@code floorTick} can mint its first tick
+     * without waiting: until the clock reaches that tick, less the lead the policy allows (ABSORB
+     * mints up to its tolerance ahead of the clock). Installing a new term then, rather than when the
+     * clock has passed the floor, lets it take over from a lost term's generator, which stops at the
+     * same tick, without a gap. Zero or less: now.
+     */
+    static long millisUntilMintable(BitLayout layout, DriftPolicy policy, long floorTick, long nowMillis) {
+        final long leadTicks = policy.tolerance().toMillis() / layout.tickMillis();
+        return layout.startMillisOf(floorTick + 1 - leadTicks) - nowMillis;
     }
 
     private void scheduleWake() {

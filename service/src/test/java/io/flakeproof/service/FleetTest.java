@@ -54,7 +54,9 @@ class FleetTest {
         final List<LeasedNode> nodes = new ArrayList<>();
         final List<HttpNodeServer> servers = new ArrayList<>();
         final ExecutorService clients = Executors.newFixedThreadPool(2 * NODES);
-        try (TestingCluster ensemble = new TestingCluster(specs)) {
+        // Closed last, after the nodes have released their workers.
+        final TestingCluster ensemble = new TestingCluster(specs);
+        try {
             ensemble.start();
             for (int i = 0; i < NODES; i++) {
                 final LeasedNode node = LeasedNode.start(FOUR_WORKERS, ensemble.getConnectString(), null, 0,
@@ -96,6 +98,7 @@ class FleetTest {
             clients.shutdownNow();
             servers.forEach(HttpNodeServer::close);
             nodes.forEach(LeasedNode::close);
+            ensemble.close();
         }
     }
 
