@@ -54,13 +54,14 @@ import java.util.stream.LongStream;
  * fails, its retry sees the seal and refuses, and the swap returns the last state handed out. That
  * is how a graceful release learns the last tick it may lower the ceiling to.
  *
- * <p>Counters are {@link LongAdder}s, written after the CAS, read without locks. The count of IDs
+ * <p>Counters are {@link LongAdder}s and {@link LongAccumulator}s, written after the CAS, read without locks. The count of IDs
  * minted costs nothing per ID: the call that moves the state off a tick adds that tick's IDs (its
  * last sequence + 1, known from the CAS's expected value), and a reading adds the current tick's.
  *
  * <p>A claim reads the clock once. When its CAS loses a race it retries with the same reading as long
  * as that reading is not behind the state the winner left (the common case: both in one tick), and
- * reads the clock again before any decision to wait, refuse or count a backward step.
+ * reads the clock again before any wait, borrowed tick or backward-step count. (A ceiling or
+ * tick-field refusal on a reused reading needs the clock to have stepped back since it was read.)
  */
 public final class SnowflakeGenerator {
 
@@ -155,7 +156,9 @@ public final class SnowflakeGenerator {
         // (floor, maxSequence): the next claim must move to floor + 1. For floor -1 this is -1 (all ones).
         this.initialState = (floor << sequenceBits) | sequenceMask;
         this.state = new AtomicLong(initialState);
-        this.clockHighWaterTick = floor;
+        // No tick is taken from the clock yet: a floor ahead of it (a new term installed within its
+        // ABSORB lead, a restart with the clock stepped back) is not a backward step of the clock.
+        this.clockHighWaterTick = Math.min(floor, tickAt(clock.wallMillis()));
         for (int i = 0; i < refusals.length; i++) {
             refusals[i] = new LongAdder();
         }
@@ -301,7 +304,7 @@ public final class SnowflakeGenerator {
 
     /**
      * IDs minted so far: exact at rest; while other threads mint, it may lag behind by the IDs of the
-     * tick the state just left. Never smaller than an earlier reading.
+     * ticks the state left meanwhile. Never smaller than an earlier reading.
      */
     public long idsMinted() {
         // The finished ticks first: a tick counted there has been left, so the state read after it is

@@ -197,6 +197,12 @@ class SnowflakeGeneratorTest {
         final AdjustableLease lease = new AdjustableLease(0, 3, floor, floor + 1000);
         final SnowflakeGenerator g = new SnowflakeGenerator(SNOWFLAKE, lease, clock, DriftPolicy.DEFAULT);
         assertThat(SNOWFLAKE.tickOf(g.nextId())).isEqualTo(floor + 1);
+        assertThat(g.nextIds(100)).hasSize(100);
+        assertThat(g.stats().clockBehindReadings()).as("a floor ahead of the clock is no backward step").isZero();
+        assertThat(g.stats().maxBackwardDriftMillis()).isZero();
+        clock.stepWall(-1);
+        g.nextId();
+        assertThat(g.stats().clockBehindReadings()).as("a real step back still counts").isEqualTo(1);
     }
 
     @Test
@@ -217,10 +223,10 @@ class SnowflakeGeneratorTest {
     void reportsIdsMintedBeforeABatchWasRefusedMidway() {
         // The wall steps back 10 s between the batch's two claims: the second is refused under FAIL.
         final int[] wallReads = {0};
-        final Clock stepsBackOnTheFifthRead = new Clock() {
+        final Clock stepsBackOnTheSixthRead = new Clock() {
             @Override
             public long wallMillis() {
-                return clock.wallMillis() - (++wallReads[0] >= 5 ? 10_000 : 0);
+                return clock.wallMillis() - (++wallReads[0] >= 6 ? 10_000 : 0);
             }
 
             @Override
@@ -234,9 +240,10 @@ class SnowflakeGeneratorTest {
             }
         };
         final SnowflakeGenerator g =
-                new SnowflakeGenerator(SNOWFLAKE, new StaticLease(0, 7), stepsBackOnTheFifthRead, DriftPolicy.fail());
-        final long[] first = g.nextIds(4000); // reads 1 (batch check) and 2 (claim)
-        assertThatThrownBy(() -> g.nextIds(200)) // reads 3 (check), 4 (first claim: 96 IDs), 5 (refused)
+                new SnowflakeGenerator(SNOWFLAKE, new StaticLease(0, 7), stepsBackOnTheSixthRead, DriftPolicy.fail());
+        // read 1: the constructor's (where the clock stands before anything is minted)
+        final long[] first = g.nextIds(4000); // reads 2 (batch check) and 3 (claim)
+        assertThatThrownBy(() -> g.nextIds(200)) // reads 4 (check), 5 (first claim: 96 IDs), 6 (refused)
                 .isInstanceOfSatisfying(MintRefusedException.class, e -> {
                     assertThat(e.cause()).isEqualTo(MintRefusedException.Cause.CLOCK_BEHIND);
                     assertThat(e.mintedBeforeRefusal()).hasSize(96);

@@ -11,12 +11,14 @@ import io.flakeproof.generator.lease.LeaseTerm;
 import io.flakeproof.generator.lease.StoreResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,6 +67,8 @@ public final class CuratorLease implements AutoCloseable {
     private final CuratorLeaseStore store;
 
     private final AtomicReference<SnowflakeGenerator> generator = new AtomicReference<>();
+    /** Every generator put in service, oldest first: added before it can mint, so counts never go back. */
+    private final List<SnowflakeGenerator> generators = new CopyOnWriteArrayList<>();
     private final CompletableFuture<LeaseTerm> firstGrant = new CompletableFuture<>();
     private final CompletableFuture<LeaseCommand.Released> released = new CompletableFuture<>();
     private final LongAdder lostTerms = new LongAdder();
@@ -285,6 +289,11 @@ public final class CuratorLease implements AutoCloseable {
                         pendingTerm.datacenterId(), pendingTerm.holderEpoch(), pendingTerm.floorTick());
             } else if (command instanceof LeaseCommand.Lost lost) {
                 lostTerms.increment();
+                if (lost.term().equals(pendingTerm)) {
+                    // Lost before it went into service: nothing to install.
+                    pendingTerm = null;
+                    pendingReason = "";
+                }
                 LOG.warn("lease of worker {} lost: {}; minting continues up to tick {}, then stops until a new "
                         + "lease is granted", lost.term().workerId(), lost.reason(), lost.term().lease().ceilingTick());
             } else if (command instanceof LeaseCommand.Released r) {
@@ -336,8 +345,9 @@ public final class CuratorLease implements AutoCloseable {
         }
         pendingTerm = null;
         pendingReason = "";
-        final SnowflakeGenerator previous =
-                generator.getAndSet(new SnowflakeGenerator(layout, term.lease(), clock, settings.driftPolicy()));
+        final SnowflakeGenerator next = new SnowflakeGenerator(layout, term.lease(), clock, settings.driftPolicy());
+        generators.add(next);
+        final SnowflakeGenerator previous = generator.getAndSet(next);
         if (previous != null) {
             previous.seal();
         }
@@ -383,6 +393,14 @@ public final class CuratorLease implements AutoCloseable {
      */
     public String pendingReason() {
         return pendingReason;
+    }
+
+    /**
+     * Every generator this lease has put in service, oldest first: one per term, all but the current
+     * one sealed. For counters that must cover every term, including one replaced between readings.
+     */
+    public List<SnowflakeGenerator> generators() {
+        return Collections.unmodifiableList(generators);
     }
 
     /** The latest reading of the lease core. */

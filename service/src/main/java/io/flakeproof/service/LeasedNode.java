@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node whose worker ID is leased from ZooKeeper: a real ensemble when a connect string is given,
@@ -37,6 +39,8 @@ import org.apache.curator.framework.CuratorFramework;
  * is above 80% (the load balancer's back-pressure signal), or the layout has less than a year left.
  */
 public final class LeasedNode implements IdNode, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeasedNode.class);
 
     /** Utilization above this is DEGRADED: the load balancer should send less. */
     static final double UTILIZATION_DEGRADED = 0.8;
@@ -61,14 +65,21 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         this.embedded = embedded;
         this.client = client;
         this.lease = lease;
-        this.minted = new MintedCounter(clock, lease::generator);
+        this.minted = new MintedCounter(clock, lease::generators);
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "flakeproof-utilization");
             t.setDaemon(true);
             return t;
         });
         final long period = MintedCounter.SAMPLE_PERIOD.toNanos();
-        sampler.scheduleAtFixedRate(minted::sample, 0, period, TimeUnit.NANOSECONDS);
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                minted.sample();
+            } catch (RuntimeException e) {
+                // A throwing task would end the schedule for good; one bad sample must not.
+                LOG.warn("could not sample the minted count: {}", e.toString());
+            }
+        }, 0, period, TimeUnit.NANOSECONDS);
     }
 
     /**

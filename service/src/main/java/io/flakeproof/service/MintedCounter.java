@@ -8,16 +8,19 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * A node's generator counters across lease terms, and its IDs per second.
  *
- * <p>Each lease term has its own generator; when a term is replaced, the old generator is sealed
- * and its final counts are added to a base, so that the node's counters never go backwards.
- * Utilization is measured against samples of the minted count that the node takes on a timer
- * ({@link #sample}, every {@link #SAMPLE_PERIOD}): the IDs minted since the newest sample at least a
- * second old, so the window is one second (plus at most a period) however rarely health is read.
+ * <p>Each lease term has its own generator; the counters are summed over every generator the lease
+ * ever put in service (the lease adds each one before it can mint, and sealed ones keep their
+ * counts), so that the node's counters never go backwards and a term replaced between two readings
+ * is still counted. Utilization is measured against samples of the minted count that the node takes
+ * on a timer ({@link #sample}, every {@link #SAMPLE_PERIOD}): the IDs minted since the newest sample
+ * at least a second old, so the window is one second (plus at most a period) however rarely health
+ * is read.
  */
 final class MintedCounter {
 
@@ -26,35 +29,32 @@ final class MintedCounter {
     /** How often the node calls {@link #sample}. */
     static final Duration SAMPLE_PERIOD = Duration.ofMillis(100);
 
-    private final Clock clock;
-    private final Supplier<SnowflakeGenerator> current;
+    /** More samples than a window holds: a clock that does not advance cannot grow the list without bound. */
+    private static final int MAX_SAMPLES = 64;
 
-    private SnowflakeGenerator counted;
-    private long[] base = zeroes();
-    private long baseMaxDrift;
+    private final Clock clock;
+    private final Supplier<List<SnowflakeGenerator>> generators;
     private final Deque<long[]> samples = new ArrayDeque<>();
 
-    MintedCounter(Clock clock, Supplier<SnowflakeGenerator> current) {
+    MintedCounter(Clock clock, Supplier<List<SnowflakeGenerator>> generators) {
         this.clock = clock;
-        this.current = current;
+        this.generators = generators;
     }
 
     /** The counters of every generator this node had, summed. */
-    synchronized GeneratorStats stats() {
-        final SnowflakeGenerator now = current.get();
-        if (now != counted) {
-            if (counted != null) {
-                final GeneratorStats retired = counted.stats();
-                base = add(base, flatten(retired));
-                baseMaxDrift = Math.max(baseMaxDrift, retired.maxBackwardDriftMillis());
+    GeneratorStats stats() {
+        final long[] total = zeroes();
+        long maxDrift = 0;
+        for (SnowflakeGenerator g : generators.get()) {
+            final GeneratorStats s = g.stats();
+            final long[] flat = flatten(s);
+            for (int i = 0; i < total.length; i++) {
+                total[i] += flat[i];
             }
-            counted = now;
+            maxDrift = Math.max(maxDrift, s.maxBackwardDriftMillis());
         }
-        final GeneratorStats live = counted == null ? null : counted.stats();
-        final long[] total = live == null ? base : add(base, flatten(live));
         final long[] refusals = new long[MintRefusedException.Cause.values().length];
         System.arraycopy(total, 6, refusals, 0, refusals.length);
-        final long maxDrift = Math.max(baseMaxDrift, live == null ? 0 : live.maxBackwardDriftMillis());
         return new GeneratorStats(total[0], total[1], total[2], total[3], total[4], maxDrift, total[5], refusals);
     }
 
@@ -62,7 +62,7 @@ final class MintedCounter {
     synchronized void sample() {
         final long nowNanos = clock.monotonicNanos();
         samples.addLast(new long[] {nowNanos, stats().idsMinted()});
-        while (samples.size() > 1 && nowNanos - secondOldest()[0] >= WINDOW_NANOS) {
+        while (samples.size() > MAX_SAMPLES || samples.size() > 1 && nowNanos - secondOldest()[0] >= WINDOW_NANOS) {
             samples.removeFirst();
         }
     }
@@ -109,13 +109,5 @@ final class MintedCounter {
 
     private static long[] zeroes() {
         return new long[6 + MintRefusedException.Cause.values().length];
-    }
-
-    private static long[] add(long[] a, long[] b) {
-        final long[] sum = new long[a.length];
-        for (int i = 0; i < a.length; i++) {
-            sum[i] = a[i] + b[i];
-        }
-        return sum;
     }
 }
