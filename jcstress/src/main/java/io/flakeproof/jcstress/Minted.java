@@ -101,6 +101,11 @@ final class Minted {
         return true;
     }
 
+    /** How many IDs this actor was handed. */
+    int count() {
+        return count;
+    }
+
     /** Whether some call was refused (for the accepted cause). */
     boolean refused() {
         return refused;
