@@ -29,6 +29,22 @@ public record GeneratorStats(
         refusalsByCause = refusalsByCause.clone();
     }
 
+    /** No counts at all: the start of a sum. */
+    public static final GeneratorStats NONE =
+            new GeneratorStats(0, 0, 0, 0, 0, 0, 0, new long[MintRefusedException.Cause.values().length]);
+
+    /** The counters of two generators together: sums, and the larger backward drift. */
+    public GeneratorStats plus(GeneratorStats other) {
+        final long[] refusals = refusalsByCause.clone();
+        for (int i = 0; i < refusals.length; i++) {
+            refusals[i] += other.refusalsByCause[i];
+        }
+        return new GeneratorStats(idsMinted + other.idsMinted, batches + other.batches,
+                sequenceExhaustions + other.sequenceExhaustions, borrowedTicks + other.borrowedTicks,
+                clockBehindReadings + other.clockBehindReadings,
+                Math.max(maxBackwardDriftMillis, other.maxBackwardDriftMillis), waitNanos + other.waitNanos, refusals);
+    }
+
     /** Refusals of one cause. */
     public long refusals(MintRefusedException.Cause cause) {
         return refusalsByCause[cause.ordinal()];

@@ -54,8 +54,8 @@ import java.util.stream.LongStream;
  * fails, its retry sees the seal and refuses, and the swap returns the last state handed out. That
  * is how a graceful release learns the last tick it may lower the ceiling to.
  *
- * <p>Counters are {@link LongAdder}s and {@link LongAccumulator}s, written after the CAS, read without locks. The count of IDs
- * minted costs nothing per ID: the call that moves the state off a tick adds that tick's IDs (its
+ * <p>Counters are {@link LongAdder}s and {@link LongAccumulator}s, written after the CAS, read
+ * without locks. The count of IDs minted costs nothing per ID: the call that moves the state off a tick adds that tick's IDs (its
  * last sequence + 1, known from the CAS's expected value), and a reading adds the current tick's.
  *
  * <p>A claim reads the clock once. When its CAS loses a race it retries with the same reading as long

@@ -312,8 +312,8 @@ public final class CuratorLease implements AutoCloseable {
 
     /**
      * Puts a new term's generator in service once a renewal raised its ceiling above its floor and
-     * the clock has come close enough to the floor that it can mint at once; until then the previous (lost)
-     * term's generator goes on up to its own ceiling. A floor ahead of the clock is the previous
+     * the clock has come close enough to the floor that it can mint at once; until then the previous
+     * (lost) term's generator goes on up to its own ceiling. A floor ahead of the clock is the previous
      * holder's ceiling, at most one lease window away: the term waits for it here, on the lease
      * thread, rather than in the generator, whose drift policy is for clocks that step back and would
      * refuse a wait that long as a clock fault.
@@ -336,10 +336,12 @@ public final class CuratorLease implements AutoCloseable {
                     + " but no renewal raised its ceiling above it yet";
             return;
         }
-        final long behindMillis = millisUntilMintable(layout, settings.driftPolicy(), term.floorTick(), clock.wallMillis());
+        final long behindMillis =
+                millisUntilMintable(layout, settings.driftPolicy(), term.floorTick(), clock.wallMillis());
         if (behindMillis > 0) {
             pendingReason = "worker " + term.workerId() + " was claimed with floor tick " + term.floorTick()
-                    + " (the previous holder's ceiling); it mints once the clock reaches it, in " + behindMillis + " ms";
+                    + " (the previous holder's ceiling); it mints once the clock reaches it, in " + behindMillis
+                    + " ms";
             installAtNanos = clock.monotonicNanos() + TimeUnit.MILLISECONDS.toNanos(behindMillis);
             return;
         }

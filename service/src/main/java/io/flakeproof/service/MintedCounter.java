@@ -2,7 +2,6 @@ package io.flakeproof.service;
 
 import io.flakeproof.generator.Clock;
 import io.flakeproof.generator.GeneratorStats;
-import io.flakeproof.generator.MintRefusedException;
 import io.flakeproof.generator.SnowflakeGenerator;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -29,7 +28,7 @@ final class MintedCounter {
     /** How often the node calls {@link #sample}. */
     static final Duration SAMPLE_PERIOD = Duration.ofMillis(100);
 
-    /** More samples than a window holds: a clock that does not advance cannot grow the list without bound. */
+    /** More samples than a window holds: a clock that does not advance cannot grow the list for ever. */
     private static final int MAX_SAMPLES = 64;
 
     private final Clock clock;
@@ -43,26 +42,28 @@ final class MintedCounter {
 
     /** The counters of every generator this node had, summed. */
     GeneratorStats stats() {
-        final long[] total = zeroes();
-        long maxDrift = 0;
+        GeneratorStats total = GeneratorStats.NONE;
         for (SnowflakeGenerator g : generators.get()) {
-            final GeneratorStats s = g.stats();
-            final long[] flat = flatten(s);
-            for (int i = 0; i < total.length; i++) {
-                total[i] += flat[i];
-            }
-            maxDrift = Math.max(maxDrift, s.maxBackwardDriftMillis());
+            total = total.plus(g.stats());
         }
-        final long[] refusals = new long[MintRefusedException.Cause.values().length];
-        System.arraycopy(total, 6, refusals, 0, refusals.length);
-        return new GeneratorStats(total[0], total[1], total[2], total[3], total[4], maxDrift, total[5], refusals);
+        return total;
+    }
+
+    /** IDs minted by every generator this node had: what the samples need, without the other counters. */
+    private long idsMinted() {
+        long total = 0;
+        for (SnowflakeGenerator g : generators.get()) {
+            total += g.idsMinted();
+        }
+        return total;
     }
 
     /** Records the minted count now; samples older than the window are dropped but for the newest of them. */
     synchronized void sample() {
         final long nowNanos = clock.monotonicNanos();
-        samples.addLast(new long[] {nowNanos, stats().idsMinted()});
-        while (samples.size() > MAX_SAMPLES || samples.size() > 1 && nowNanos - secondOldest()[0] >= WINDOW_NANOS) {
+        samples.addLast(new long[] {nowNanos, idsMinted()});
+        while (samples.size() > MAX_SAMPLES
+                || samples.size() > 1 && nowNanos - secondOldest()[0] >= WINDOW_NANOS) {
             samples.removeFirst();
         }
     }
@@ -73,7 +74,7 @@ final class MintedCounter {
      */
     synchronized double utilizationOverLastSecond(double idsPerSecondCapacity) {
         final long nowNanos = clock.monotonicNanos();
-        final long total = stats().idsMinted();
+        final long total = idsMinted();
         long[] from = null;
         for (long[] s : samples) {
             if (from == null || nowNanos - s[0] >= WINDOW_NANOS) {
@@ -91,23 +92,5 @@ final class MintedCounter {
         final Iterator<long[]> it = samples.iterator();
         it.next();
         return it.next();
-    }
-
-    /** idsMinted, batches, exhaustions, borrowed, behind readings, wait nanos, then refusals by cause. */
-    private static long[] flatten(GeneratorStats s) {
-        final long[] refusals = s.refusalsByCause();
-        final long[] out = new long[6 + refusals.length];
-        out[0] = s.idsMinted();
-        out[1] = s.batches();
-        out[2] = s.sequenceExhaustions();
-        out[3] = s.borrowedTicks();
-        out[4] = s.clockBehindReadings();
-        out[5] = s.waitNanos();
-        System.arraycopy(refusals, 0, out, 6, refusals.length);
-        return out;
-    }
-
-    private static long[] zeroes() {
-        return new long[6 + MintRefusedException.Cause.values().length];
     }
 }
