@@ -1,5 +1,6 @@
 package io.flakeproof.registry;
 
+import io.flakeproof.generator.lease.ClusterRecord;
 import io.flakeproof.generator.lease.LeaseStore;
 import io.flakeproof.generator.lease.StoreResult;
 import io.flakeproof.generator.lease.WorkerRecord;
@@ -28,6 +29,13 @@ import org.apache.zookeeper.data.Stat;
  */
 final class CuratorLeaseStore implements LeaseStore {
 
+    /** How a shell builds its store: results go to {@code deliver} on {@code executor}. */
+    @FunctionalInterface
+    interface Factory {
+        LeaseStore open(CuratorFramework client, RegistryPaths paths, Executor executor,
+                BiConsumer<Long, StoreResult> deliver);
+    }
+
     private final CuratorFramework client;
     private final RegistryPaths paths;
     private final Executor executor;
@@ -39,6 +47,41 @@ final class CuratorLeaseStore implements LeaseStore {
         this.paths = paths;
         this.executor = executor;
         this.deliver = deliver;
+    }
+
+    @Override
+    public void readCluster(long op) {
+        final String path = paths.layout();
+        background(op, () -> client.sync().inBackground((c, synced) -> {
+            final KeeperException.Code rs = KeeperException.Code.get(synced.getResultCode());
+            if (rs != KeeperException.Code.OK && rs != KeeperException.Code.NONODE) {
+                reply(op, StoreResult.ClusterRead.failed(kindOf(rs), "sync of " + path + ": " + rs));
+                return;
+            }
+            background(op, () -> client.getData().inBackground((c2, event) -> {
+                final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
+                if (rc == KeeperException.Code.NONODE) {
+                    reply(op, StoreResult.ClusterRead.ok(null));
+                } else if (rc != KeeperException.Code.OK) {
+                    reply(op, StoreResult.ClusterRead.failed(kindOf(rc), "read of " + path + ": " + rc));
+                } else {
+                    try {
+                        reply(op, StoreResult.ClusterRead.ok(ClusterRecord.fromBytes(event.getData())));
+                    } catch (IllegalArgumentException e) {
+                        reply(op, StoreResult.ClusterRead.failed(StoreResult.Kind.FAILED, path + ": " + e.getMessage()));
+                    }
+                }
+            }).forPath(path), StoreResult.ClusterRead::failed);
+        }).forPath(paths.root()), StoreResult.ClusterRead::failed);
+    }
+
+    @Override
+    public void createCluster(long op, ClusterRecord record) {
+        final String path = paths.layout();
+        background(op, () -> client.create().creatingParentsIfNeeded().inBackground((c, event) -> {
+            final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
+            reply(op, rc == KeeperException.Code.OK ? StoreResult.Written.ok(0, 0) : written(rc, "create of " + path));
+        }).forPath(path, record.toBytes()), StoreResult.Written::failed);
     }
 
     @Override
@@ -62,22 +105,37 @@ final class CuratorLeaseStore implements LeaseStore {
     }
 
     @Override
+    public void createRecord(long op, long datacenterId, long workerId, WorkerRecord record) {
+        final String path = paths.worker(datacenterId, workerId);
+        // The owners' folder first, so that the claim's transaction finds it.
+        background(op, () -> client.create().creatingParentsIfNeeded().inBackground((c, folder) -> {
+            final KeeperException.Code rf = KeeperException.Code.get(folder.getResultCode());
+            if (rf != KeeperException.Code.OK && rf != KeeperException.Code.NODEEXISTS) {
+                reply(op, written(rf, "create of " + paths.owners(datacenterId)));
+                return;
+            }
+            background(op, () -> client.create().creatingParentsIfNeeded().inBackground((c2, event) -> {
+                final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
+                reply(op, rc == KeeperException.Code.OK ? StoreResult.Written.ok(0, 0) : written(rc, "create of " + path));
+            }).forPath(path, record.toBytes()), StoreResult.Written::failed);
+        }).forPath(paths.owners(datacenterId)), StoreResult.Written::failed);
+    }
+
+    @Override
     public void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
+        final String path = paths.worker(datacenterId, workerId);
         background(op, () -> {
-            final String path = paths.worker(datacenterId, workerId);
-            final CuratorOp recordOp = expectedVersion == NEW_RECORD
-                    ? client.transactionOp().create().forPath(path, record.toBytes())
-                    : client.transactionOp().setData().withVersion(expectedVersion).forPath(path, record.toBytes());
+            final CuratorOp recordOp = client.transactionOp().setData().withVersion(expectedVersion)
+                    .forPath(path, record.toBytes());
             final CuratorOp ownerOp = client.transactionOp().create().withMode(CreateMode.EPHEMERAL)
                     .forPath(paths.owner(datacenterId, workerId), record.holder().getBytes(StandardCharsets.UTF_8));
             client.transaction().inBackground((c, event) -> {
                 final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-                if (rc != KeeperException.Code.OK) {
-                    reply(op, written(rc, "claim of " + path));
-                    return;
-                }
-                final Stat stat = statOf(event.getOpResults(), path);
-                reply(op, StoreResult.Written.ok(stat == null ? 0 : stat.getVersion(), stat == null ? 0 : stat.getMtime()));
+                final Stat stat = rc == KeeperException.Code.OK ? statOf(event.getOpResults(), path) : null;
+                reply(op, stat != null ? StoreResult.Written.ok(stat.getVersion(), stat.getMtime())
+                        : rc == KeeperException.Code.OK ? StoreResult.Written.failed(StoreResult.Kind.UNKNOWN,
+                                "claim of " + path + ": the transaction returned no Stat for the record")
+                        : written(rc, "claim of " + path));
             }).forOperations(recordOp, ownerOp);
         }, StoreResult.Written::failed);
     }
@@ -109,13 +167,18 @@ final class CuratorLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void deleteOwner(long op, long datacenterId, long workerId) {
-        final String path = paths.owner(datacenterId, workerId);
-        background(op, () -> client.delete().inBackground((c, event) -> {
-            final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-            reply(op, rc == KeeperException.Code.OK || rc == KeeperException.Code.NONODE
-                    ? StoreResult.Written.ok(-1, 0) : written(rc, "delete of " + path));
-        }).forPath(path), StoreResult.Written::failed);
+    public void deleteOwner(long op, long datacenterId, long workerId, int recordVersion) {
+        final String owner = paths.owner(datacenterId, workerId);
+        background(op, () -> {
+            final CuratorOp check = client.transactionOp().check().withVersion(recordVersion)
+                    .forPath(paths.worker(datacenterId, workerId));
+            final CuratorOp delete = client.transactionOp().delete().forPath(owner);
+            client.transaction().inBackground((c, event) -> {
+                final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
+                reply(op, rc == KeeperException.Code.OK ? StoreResult.Written.ok(recordVersion, 0)
+                        : written(rc, "delete of " + owner + " at record version " + recordVersion));
+            }).forOperations(check, delete);
+        }, StoreResult.Written::failed);
     }
 
     // ---- helpers ----
@@ -191,7 +254,7 @@ final class CuratorLeaseStore implements LeaseStore {
             return null;
         }
         for (CuratorTransactionResult r : results) {
-            if (r.getForPath().equals(path) && (r.getType() == OperationType.SET_DATA || r.getType() == OperationType.CREATE)) {
+            if (r.getForPath().equals(path) && r.getType() == OperationType.SET_DATA) {
                 return r.getResultStat();
             }
         }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
@@ -180,7 +181,7 @@ class CuratorLeaseTest {
     @Test
     void aRenewalWhoseAcknowledgementIsLostIsResolvedWithoutLosingTheLease() throws Exception {
         final AtomicInteger writes = new AtomicInteger();
-        final CuratorLease.Faults loseSecondWriteAck = new CuratorLease.Faults() {
+        final FaultyLeaseStore.Faults loseSecondWriteAck = new FaultyLeaseStore.Faults() {
             @Override
             public StoreResult result(LeaseCommand.StoreOp op, StoreResult actual) {
                 if (op instanceof LeaseCommand.Write && writes.incrementAndGet() == 2) {
@@ -191,7 +192,7 @@ class CuratorLeaseTest {
             }
         };
         final CuratorLease a = closing(CuratorLease.start(newClient(), SNOWFLAKE, settings("c1", "a"),
-                SystemClock.INSTANCE, loseSecondWriteAck));
+                SystemClock.INSTANCE, FaultyLeaseStore.injecting(loseSecondWriteAck, new AtomicReference<>())));
         await("the second renewal, resolved", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 2);
         assertThat(a.status().renewalsUnknown()).isEqualTo(1);
         assertThat(a.lostTerms()).isZero();
@@ -202,14 +203,14 @@ class CuratorLeaseTest {
     @Test
     void aRenewalDroppedInFlightIsSentAgainWithoutLosingTheLease() throws Exception {
         final AtomicInteger writes = new AtomicInteger();
-        final CuratorLease.Faults dropSecondWrite = new CuratorLease.Faults() {
+        final FaultyLeaseStore.Faults dropSecondWrite = new FaultyLeaseStore.Faults() {
             @Override
             public boolean send(LeaseCommand.StoreOp op) {
                 return !(op instanceof LeaseCommand.Write && writes.incrementAndGet() == 2);
             }
         };
         final CuratorLease a = closing(CuratorLease.start(newClient(), SNOWFLAKE, settings("c1", "a"),
-                SystemClock.INSTANCE, dropSecondWrite));
+                SystemClock.INSTANCE, FaultyLeaseStore.injecting(dropSecondWrite, new AtomicReference<>())));
         await("a renewal after the dropped one", Duration.ofSeconds(5), () -> a.status().renewalsOk() >= 2);
         assertThat(a.status().renewalsUnknown()).isEqualTo(1);
         assertThat(a.lostTerms()).isZero();
@@ -226,22 +227,7 @@ class CuratorLeaseTest {
         clientA.close(); // a crash: no release, the session ends and the owner goes with it
 
         // The restarted process's clock reads 800 ms behind (within the offset bound).
-        final Clock stepped = new Clock() {
-            @Override
-            public long wallMillis() {
-                return SystemClock.INSTANCE.wallMillis() - 800;
-            }
-
-            @Override
-            public long monotonicNanos() {
-                return SystemClock.INSTANCE.monotonicNanos();
-            }
-
-            @Override
-            public void pause(long nanos) {
-                SystemClock.INSTANCE.pause(nanos);
-            }
-        };
+        final Clock stepped = shiftedClock(-800);
         final CuratorLease restarted = closing(lease(newClient(), ONE_WORKER,
                 settings("c1", "a-restarted").withDriftPolicy(DriftPolicy.fail()), stepped));
         assertThat(restarted.generator().lease().floorTick()).isEqualTo(ceiling);
@@ -282,7 +268,7 @@ class CuratorLeaseTest {
     void aTermGrantedWhileClosingNeverMints() throws Exception {
         final AtomicInteger claims = new AtomicInteger();
         final AtomicInteger writesAfterSecondClaim = new AtomicInteger();
-        final CuratorLease.Faults slowFirstRenewalOfTheSecondTerm = new CuratorLease.Faults() {
+        final FaultyLeaseStore.Faults slowFirstRenewalOfTheSecondTerm = new FaultyLeaseStore.Faults() {
             @Override
             public boolean hold(LeaseCommand.StoreOp op) {
                 if (op instanceof LeaseCommand.Claim) {
@@ -293,19 +279,20 @@ class CuratorLeaseTest {
             }
         };
         final CuratorFramework clientA = newClient();
+        final AtomicReference<FaultyLeaseStore> faulty = new AtomicReference<>();
         final CuratorLease a = CuratorLease.start(clientA, ONE_WORKER, settings("c1", "a"), SystemClock.INSTANCE,
-                slowFirstRenewalOfTheSecondTerm);
+                FaultyLeaseStore.injecting(slowFirstRenewalOfTheSecondTerm, faulty));
         final SnowflakeGenerator first = a.generator();
         final List<Long> ids = new ArrayList<>(mint(first, 100));
         ZooKeeperFixture.expireSessionOnServer(clientA);
         await("the second term's first renewal, held in flight", Duration.ofSeconds(10),
-                () -> a.heldResultCount() == 1);
+                () -> faulty.get().heldCount() == 1);
 
         final Thread closing = new Thread(a::close);
         closing.start();
         await("the release waiting on the renewal", Duration.ofSeconds(5),
                 () -> a.status().phase() == LeaseCore.Phase.RELEASING);
-        a.deliverHeldResults(); // the renewal is acknowledged while the release is under way
+        faulty.get().deliverHeld(); // the renewal is acknowledged while the release is under way
         closing.join(10_000);
 
         assertThat(a.generator()).as("no new generator after close").isSameAs(first);
@@ -331,5 +318,63 @@ class CuratorLeaseTest {
                         + "fleet can collide, so this node refuses to start");
         assertThatThrownBy(() -> lease(newClient(), BitLayout.parse("snowflake", null, "2024-01-01T00:00:00Z"), "c1", "b"))
                 .hasMessageContaining("this node is configured with 41/0/10/12 with 1 ms ticks from 2024-01-01T00:00:00Z");
+    }
+
+    /** Finding 3: a claim of a new record carried no modification time, so a clock an hour ahead burnt the worker. */
+    @Test
+    void aClockAnHourAheadOnAFreshRegistryDoesNotBurnTheWorker() throws Exception {
+        final Clock ahead = shiftedClock(3_600_000);
+        assertThatThrownBy(() -> lease(newClient(), ONE_WORKER,
+                settings("c1", "a").withStartupTimeout(Duration.ofSeconds(3)), ahead))
+                .isInstanceOf(LeaseUnavailableException.class);
+        final WorkerRecord record = WorkerRecord.fromBytes(newClient().getData()
+                .forPath(new RegistryPaths("c1").worker(0, 0)));
+        assertThat(record.ceilingTick()).as("the record's ceiling against the true clock")
+                .isLessThan(ONE_WORKER.tickAt(SystemClock.INSTANCE.wallMillis()) + ZooKeeperFixture.WINDOW.toMillis() + 1000);
+    }
+
+    /** Finding 2: a node restarted against a wiped ensemble joined it silently, at floor 0. */
+    @Test
+    void aNodePointedAtAWipedEnsembleRefusesUntilToldNewCluster() throws Exception {
+        final LeaseSettings kept = settings("c1", "a").withClusterIdIn(dir.toPath());
+        final CuratorLease first = lease(newClient(), ONE_WORKER, kept, SystemClock.INSTANCE);
+        final String id = first.status().clusterId();
+        assertThat(java.nio.file.Files.readString(kept.clusterIdFile()).strip()).isEqualTo(id);
+        first.close();
+        newClient().delete().deletingChildrenIfNeeded().forPath(new RegistryPaths("c1").root());
+
+        assertThatThrownBy(() -> lease(newClient(), ONE_WORKER, kept, SystemClock.INSTANCE))
+                .isInstanceOf(LeaseUnavailableException.class)
+                .hasMessageStartingWith("the registry has no record of cluster 'c1', but this node joined cluster id "
+                        + id + ":")
+                .hasMessageContaining("start the node with --new-cluster");
+        assertThat(newClient().checkExists().forPath(new RegistryPaths("c1").layout())).as("nothing created").isNull();
+
+        final long before = ONE_WORKER.tickAt(SystemClock.INSTANCE.wallMillis());
+        final CuratorLease recreated = closing(lease(newClient(), ONE_WORKER, kept.withNewCluster(true)
+                .withDriftPolicy(DriftPolicy.fail()), SystemClock.INSTANCE));
+        assertThat(recreated.status().clusterId()).isNotEqualTo(id);
+        assertThat(java.nio.file.Files.readString(kept.clusterIdFile()).strip()).isEqualTo(recreated.status().clusterId());
+        assertThat(recreated.generator().lease().floorTick()).as("past the clock + window + offset bound")
+                .isGreaterThanOrEqualTo(before + ZooKeeperFixture.WINDOW.toMillis() + 1000);
+    }
+
+    private static Clock shiftedClock(long millis) {
+        return new Clock() {
+            @Override
+            public long wallMillis() {
+                return SystemClock.INSTANCE.wallMillis() + millis;
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return SystemClock.INSTANCE.monotonicNanos();
+            }
+
+            @Override
+            public void pause(long nanos) {
+                SystemClock.INSTANCE.pause(nanos);
+            }
+        };
     }
 }

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -114,7 +113,10 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         }
     }
 
-    /** A holder name unique to this process start: host, pid and a random suffix. */
+    /**
+     * This node's name on the worker records: host and pid, for a person reading the registry. It need
+     * not be unique: the lease adds a random nonce to every process start's identity.
+     */
     public static String newHolderName() {
         String host;
         try {
@@ -123,9 +125,8 @@ public final class LeasedNode implements IdNode, AutoCloseable {
             host = "host";
         }
         final String pid = Long.toString(ManagementFactory.getRuntimeMXBean().getPid());
-        final String name = host.replaceAll("[^A-Za-z0-9.-]", "-") + ":" + pid + ":"
-                + UUID.randomUUID().toString().substring(0, 8);
-        return name.length() > 200 ? name.substring(name.length() - 200) : name;
+        final String name = host.replaceAll("[^A-Za-z0-9.-]", "-") + ":" + pid;
+        return name.length() > LeaseCore.MAX_HOLDER_NAME ? name.substring(name.length() - LeaseCore.MAX_HOLDER_NAME) : name;
     }
 
     @Override
@@ -186,7 +187,7 @@ public final class LeasedNode implements IdNode, AutoCloseable {
                 : !degraded.isEmpty() ? NodeHealth.Status.DEGRADED : NodeHealth.Status.OK;
         final List<String> reasons = new ArrayList<>(unavailable);
         reasons.addAll(degraded);
-        return new NodeHealth(overall, status.workerId(), settings.datacenterId(),
+        return new NodeHealth(overall, status.workerId(), settings.datacenterId(), status.clusterId(),
                 status.offsetKnown() ? status.clockOffsetMillis() : null, remaining, utilization, layout,
                 layout.overflowInstant(), reasons);
     }

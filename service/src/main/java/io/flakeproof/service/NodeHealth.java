@@ -11,6 +11,7 @@ import java.util.List;
  *                             UNAVAILABLE (cannot mint)
  * @param workerId             the leased worker, -1 when none
  * @param datacenterId         the datacenter
+ * @param clusterId            the id of the cluster the node joined in its registry, null without a registry
  * @param clockOffsetMs        the local clock minus ZooKeeper's, null when not estimated (no registry)
  * @param leaseRemainingMs     wall time until the lease's acknowledged ceiling; -1 for a lease without one
  * @param sequenceUtilization  IDs minted over the last second divided by what the layout allows a worker
@@ -23,6 +24,7 @@ public record NodeHealth(
         Status status,
         long workerId,
         long datacenterId,
+        String clusterId,
         Long clockOffsetMs,
         long leaseRemainingMs,
         double sequenceUtilization,

@@ -56,7 +56,8 @@ final class ServeCommand implements Callable<Integer> {
     private String zookeeper;
 
     @Option(names = "--data-dir", defaultValue = "flakeproof-data",
-            description = "The embedded ZooKeeper's data directory; it must outlive the node. Default ${DEFAULT-VALUE}.")
+            description = "The embedded ZooKeeper's data, and the id of the cluster this node joined; it must outlive "
+                    + "the node. Default ${DEFAULT-VALUE}.")
     private Path dataDir;
 
     @Option(names = "--zookeeper-port", defaultValue = "2181",
@@ -81,6 +82,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "ZooKeeper session timeout: how soon a dead node's worker is free; default ${DEFAULT-VALUE}.")
     private String sessionTimeout;
 
+    @Option(names = "--new-cluster",
+            description = "Create the cluster anew, or adopt the registry's, although this node joined another "
+                    + "cluster id before (kept under --data-dir): for a registry wiped or re-created on purpose.")
+    private boolean newCluster;
+
     @Option(names = "--max-count", defaultValue = "100000",
             description = "The largest count one request may ask for; default ${DEFAULT-VALUE}.")
     private int maxCount;
@@ -99,7 +105,8 @@ final class ServeCommand implements Callable<Integer> {
             return null;
         });
         final LeaseSettings lease = Arguments.check(spec, () -> LeaseSettings.of(cluster, datacenter,
-                LeasedNode.newHolderName()).withWindow(window).withDriftPolicy(policy));
+                LeasedNode.newHolderName()).withWindow(window).withDriftPolicy(policy).withClusterIdIn(dataDir)
+                .withNewCluster(newCluster));
 
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -121,9 +128,9 @@ final class ServeCommand implements Callable<Integer> {
             return ExitCode.SOFTWARE;
         }
         final NodeHealth health = node.health();
-        out.printf("flakeproof serving on http://%s:%d as worker %d in datacenter %d (cluster %s, layout %s); "
+        out.printf("flakeproof serving on http://%s:%d as worker %d in datacenter %d (cluster %s, id %s, layout %s); "
                         + "ZooKeeper %s%n", bind, server.port(), health.workerId(), health.datacenterId(), cluster,
-                layout.describe(), node.zookeeperDescription());
+                health.clusterId(), layout.describe(), node.zookeeperDescription());
         out.flush();
 
         final CountDownLatch stopped = new CountDownLatch(1);

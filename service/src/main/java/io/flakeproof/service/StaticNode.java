@@ -30,7 +30,7 @@ public final class StaticNode implements IdNode {
     public NodeHealth health() {
         final boolean sealed = generator.isSealed();
         return new NodeHealth(sealed ? NodeHealth.Status.UNAVAILABLE : NodeHealth.Status.OK,
-                generator.lease().workerId(), generator.lease().datacenterId(), null, -1, 0.0, layout(),
+                generator.lease().workerId(), generator.lease().datacenterId(), null, null, -1, 0.0, layout(),
                 layout().overflowInstant(), sealed ? List.of("the generator was released") : List.of());
     }
 }

@@ -17,8 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,19 +42,35 @@ class ServeCommandTest {
     @TempDir
     Path dir;
 
-    @Test
-    void servesThenReleasesItsLeaseAndExitsZeroOnSigterm() throws Exception {
-        final int zkPort = freePort();
-        final Process process = new ProcessBuilder(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
+    /** A {@code flakeproof serve} process and what it printed. */
+    private record Serve(Process process, StringBuilder seen, CompletableFuture<Matcher> started) {
+        Matcher awaitStarted() throws Exception {
+            final Matcher m = started.get(60, TimeUnit.SECONDS);
+            assertThat(m).as("startup line in:%n%s", seen).isNotNull();
+            return m;
+        }
+
+        void stop() throws Exception {
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+            assertThat(process.exitValue()).as("exit code; output:%n%s", seen).isZero();
+        }
+    }
+
+    private Serve serve(int zkPort, String... more) throws Exception {
+        final List<String> command = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--port", "0", "--data-dir", dir.resolve("zk").toString(),
-                "--zookeeper-port", Integer.toString(zkPort), "--lease-window", "3s"))
-                .redirectErrorStream(true).start();
+                "--zookeeper-port", Integer.toString(zkPort), "--lease-window", "3s"));
+        command.addAll(List.of(more));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         final StringBuilder seen = new StringBuilder();
         final CompletableFuture<Matcher> started = CompletableFuture.supplyAsync(() -> {
             try {
                 for (String line; (line = output.readLine()) != null; ) {
-                    seen.append(line).append('\n');
+                    synchronized (seen) {
+                        seen.append(line).append('\n');
+                    }
                     final Matcher m = STARTED.matcher(line);
                     if (m.find()) {
                         return m;
@@ -62,6 +81,53 @@ class ServeCommandTest {
                 return null;
             }
         });
+        return new Serve(process, seen, started);
+    }
+
+    @Test
+    void aNodeWhoseEmbeddedRegistryWasWipedRefusesUntilToldNewCluster() throws Exception {
+        final int zkPort = freePort();
+        final Serve first = serve(zkPort);
+        try {
+            assertThat(first.awaitStarted().group(0)).isNotEmpty();
+            first.stop();
+        } finally {
+            first.process().destroyForcibly();
+        }
+        final String id = Files.readString(dir.resolve("zk").resolve("cluster-default.id")).strip();
+        assertThat(first.seen().toString()).contains("id " + id + ", layout");
+        // The registry's data goes; the node's record of the cluster it joined stays.
+        try (var files = Files.walk(dir.resolve("zk").resolve("version-2"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+
+        final Serve refused = serve(zkPort);
+        try {
+            assertThat(refused.process().waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+            assertThat(refused.process().exitValue()).isEqualTo(1);
+            refused.started().get(10, TimeUnit.SECONDS);
+            assertThat(refused.seen().toString()).contains("flakeproof: cannot start: the registry has no record of "
+                    + "cluster 'default', but this node joined cluster id " + id).contains("--new-cluster");
+        } finally {
+            refused.process().destroyForcibly();
+        }
+
+        final Serve recreated = serve(zkPort, "--new-cluster");
+        try {
+            recreated.awaitStarted();
+            assertThat(recreated.seen().toString()).contains("re-created").doesNotContain("id " + id + ",");
+            recreated.stop();
+        } finally {
+            recreated.process().destroyForcibly();
+        }
+    }
+
+    @Test
+    void servesThenReleasesItsLeaseAndExitsZeroOnSigterm() throws Exception {
+        final Serve serve = serve(freePort());
+        final Process process = serve.process();
+        final StringBuilder seen = serve.seen();
+        final CompletableFuture<Matcher> started = serve.started();
         try {
             final Matcher m = started.get(60, TimeUnit.SECONDS);
             assertThat(m).as("startup line in:%n%s", seen).isNotNull();

@@ -1,8 +1,9 @@
 package io.flakeproof.generator.lease;
 
 /**
- * What {@link LeaseCore} asks its shell to do: run a store operation, or tell the node that a lease
- * was granted, lost or released, or could not be had.
+ * What {@link LeaseCore} and {@link LeaseHolder} ask their shell to do: run a store operation, or tell
+ * the node that a cluster was joined, a lease was granted, put in service, lost or released, or could
+ * not be had.
  */
 public sealed interface LeaseCommand {
 
@@ -15,10 +16,31 @@ public sealed interface LeaseCommand {
         void sendTo(LeaseStore store);
     }
 
+    record ReadCluster(long op) implements StoreOp {
+        @Override
+        public void sendTo(LeaseStore store) {
+            store.readCluster(op);
+        }
+    }
+
+    record CreateCluster(long op, ClusterRecord record) implements StoreOp {
+        @Override
+        public void sendTo(LeaseStore store) {
+            store.createCluster(op, record);
+        }
+    }
+
     record ListWorkers(long op, long datacenterId) implements StoreOp {
         @Override
         public void sendTo(LeaseStore store) {
             store.listWorkers(op, datacenterId);
+        }
+    }
+
+    record CreateRecord(long op, long datacenterId, long workerId, WorkerRecord record) implements StoreOp {
+        @Override
+        public void sendTo(LeaseStore store) {
+            store.createRecord(op, datacenterId, workerId, record);
         }
     }
 
@@ -43,15 +65,26 @@ public sealed interface LeaseCommand {
         }
     }
 
-    record DeleteOwner(long op, long datacenterId, long workerId) implements StoreOp {
+    record DeleteOwner(long op, long datacenterId, long workerId, int recordVersion) implements StoreOp {
         @Override
         public void sendTo(LeaseStore store) {
-            store.deleteOwner(op, datacenterId, workerId);
+            store.deleteOwner(op, datacenterId, workerId, recordVersion);
         }
     }
 
-    /** A new lease term: start a generator on {@code term.lease()}. */
+    /**
+     * The node is a member of this cluster: the shell keeps its id (in the data directory) so that a
+     * later start can tell its registry from a wiped or different one.
+     */
+    record ClusterJoined(ClusterRecord record, boolean created) implements LeaseCommand {
+    }
+
+    /** A new lease term; {@link LeaseHolder} puts a generator on it once it can mint. */
     record Granted(LeaseTerm term) implements LeaseCommand {
+    }
+
+    /** A term's generator went into service: from now on it is the one that mints. */
+    record InService(LeaseTerm term) implements LeaseCommand {
     }
 
     /**
@@ -65,7 +98,19 @@ public sealed interface LeaseCommand {
     record Released(LeaseTerm term, long ceilingTick, boolean recordLowered) implements LeaseCommand {
     }
 
+    /** Why an acquisition failed. */
+    enum Failure {
+        /** The registry's cluster record is missing, another cluster's, or of another layout. */
+        CLUSTER_REFUSED,
+        /** Every worker of the datacenter is held. */
+        POOL_EXHAUSTED,
+        /** Claims kept conflicting with other holders'. */
+        CONFLICTS,
+        /** The store failed or could not be reached. */
+        STORE
+    }
+
     /** An acquisition failed; the core tries again at its next wake-up. */
-    record AcquireFailed(String reason) implements LeaseCommand {
+    record AcquireFailed(Failure failure, String reason) implements LeaseCommand {
     }
 }

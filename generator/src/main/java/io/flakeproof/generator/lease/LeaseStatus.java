@@ -17,6 +17,7 @@ package io.flakeproof.generator.lease;
  * @param renewalsFailed     renewals refused or failed
  * @param renewalsUnknown    renewals whose outcome was unknown at first
  * @param lastProblem        the latest failure, or empty
+ * @param clusterId          the id of the cluster this node joined, or empty before it did
  */
 public record LeaseStatus(
         LeaseCore.Phase phase,
@@ -32,5 +33,6 @@ public record LeaseStatus(
         long renewalsOk,
         long renewalsFailed,
         long renewalsUnknown,
-        String lastProblem) {
+        String lastProblem,
+        String clusterId) {
 }

@@ -40,8 +40,9 @@ public sealed interface StoreResult {
     }
 
     /**
-     * A claim, write or delete: the record's version after it and the store's modification time
-     * (the leader's wall clock: only ever used to estimate clock offset, never for safety).
+     * A create, claim, write or delete: the record's version after it, and the store's modification
+     * time (the leader's wall clock: only ever used to estimate clock offset, never for safety; 0 where
+     * {@link LeaseStore} says an operation returns none).
      */
     record Written(Kind kind, int version, long mtimeMillis, String detail) implements StoreResult {
         public static Written ok(int version, long mtimeMillis) {
@@ -50,6 +51,17 @@ public sealed interface StoreResult {
 
         public static Written failed(Kind kind, String detail) {
             return new Written(kind, -1, 0, Objects.requireNonNull(detail, "detail"));
+        }
+    }
+
+    /** A read of the cluster's record: {@code record == null} when the registry has none. */
+    record ClusterRead(Kind kind, ClusterRecord record, String detail) implements StoreResult {
+        public static ClusterRead ok(ClusterRecord record) {
+            return new ClusterRead(Kind.OK, record, "");
+        }
+
+        public static ClusterRead failed(Kind kind, String detail) {
+            return new ClusterRead(kind, null, detail);
         }
     }
 

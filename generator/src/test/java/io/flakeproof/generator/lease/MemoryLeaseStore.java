@@ -11,24 +11,37 @@ import java.util.TreeMap;
 
 /**
  * A linearizable in-memory store with versioned records and session-owned ephemerals, for driving
- * {@link LeaseCore} step by step in unit tests. Operations take effect when sent; their results wait
- * in the session's queue until the test delivers them, and the test can lose an acknowledgement
- * (applied, reported UNKNOWN) or drop an operation (not applied, reported UNKNOWN).
- * ZooKeeper itself is exercised by the registry's tests.
+ * {@link LeaseCore} step by step in unit tests. It meets the {@link LeaseStore} contract exactly as
+ * the ZooKeeper store does ({@code LeaseStoreContract} runs against both): a create returns no
+ * modification time, a claim and a write do, an owner's delete is guarded by the record's version.
+ *
+ * <p>Operations take effect when sent; their results wait in the session's queue until the test
+ * delivers them. The test can lose an acknowledgement (applied, reported UNKNOWN), drop an operation
+ * (not applied, reported UNKNOWN) or answer a read from the record's previous version (stale).
  */
 final class MemoryLeaseStore {
 
     /** What happens to the next operation a session sends. */
-    enum Fault { NONE, LOSE_ACK, DROP }
+    enum Fault { NONE, LOSE_ACK, DROP, STALE }
 
     private record Entry(int version, WorkerRecord record, Session owner, long mtime) {
     }
 
     private final ManualClock leaderClock;
     private final Map<Long, Entry> records = new TreeMap<>();
+    /** Each record as it was before its latest write: what a stale read returns. */
+    private final Map<Long, Entry> previous = new TreeMap<>();
+    private ClusterRecord cluster;
+    /** A broken store for negative controls: claims and writes ignore the expected version. */
+    private final boolean unfenced;
 
     MemoryLeaseStore(ManualClock leaderClock) {
+        this(leaderClock, false);
+    }
+
+    MemoryLeaseStore(ManualClock leaderClock, boolean unfenced) {
         this.leaderClock = leaderClock;
+        this.unfenced = unfenced;
     }
 
     WorkerRecord record(long worker) {
@@ -39,6 +52,17 @@ final class MemoryLeaseStore {
     boolean owned(long worker) {
         final Entry e = records.get(worker);
         return e != null && e.owner != null;
+    }
+
+    ClusterRecord cluster() {
+        return cluster;
+    }
+
+    /** The registry is wiped: every record, and the cluster's, is gone. */
+    void wipe() {
+        records.clear();
+        previous.clear();
+        cluster = null;
     }
 
     /** Server-side session expiry: the session's owners vanish. */
@@ -59,11 +83,43 @@ final class MemoryLeaseStore {
 
         private void reply(long op, StoreResult applied, StoreResult unknown) {
             final Fault fault = plan.isEmpty() ? Fault.NONE : plan.remove();
-            results.add(new Object[] {op, fault == Fault.NONE ? applied : unknown});
+            results.add(new Object[] {op, fault == Fault.NONE || fault == Fault.STALE ? applied : unknown});
         }
 
+        /** Whether the next operation is lost before it reaches the store. */
         private boolean dropping() {
             return plan.peek() == Fault.DROP || expired;
+        }
+
+        private void store(long op, long workerId, Entry next, StoreResult.Written ok) {
+            previous.put(workerId, records.get(workerId));
+            records.put(workerId, next);
+            reply(op, ok, unknownWrite());
+        }
+
+        private StoreResult.Written unknownWrite() {
+            return StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "connection lost");
+        }
+
+        private StoreResult.Written conflict(String detail) {
+            return StoreResult.Written.failed(StoreResult.Kind.CONFLICT, detail);
+        }
+
+        @Override
+        public void readCluster(long op) {
+            reply(op, StoreResult.ClusterRead.ok(cluster), StoreResult.ClusterRead.failed(StoreResult.Kind.UNKNOWN, "lost"));
+        }
+
+        @Override
+        public void createCluster(long op, ClusterRecord record) {
+            if (dropping()) {
+                reply(op, unknownWrite(), unknownWrite());
+            } else if (cluster != null) {
+                reply(op, conflict("cluster record exists"), unknownWrite());
+            } else {
+                cluster = record;
+                reply(op, StoreResult.Written.ok(0, 0), unknownWrite());
+            }
         }
 
         @Override
@@ -80,66 +136,73 @@ final class MemoryLeaseStore {
         }
 
         @Override
-        public void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
-            final StoreResult.Written unknown = StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "connection lost");
+        public void createRecord(long op, long datacenterId, long workerId, WorkerRecord record) {
             if (dropping()) {
-                reply(op, unknown, unknown);
-                return;
+                reply(op, unknownWrite(), unknownWrite());
+            } else if (records.containsKey(workerId)) {
+                reply(op, conflict("record exists"), unknownWrite());
+            } else {
+                store(op, workerId, new Entry(0, record, null, leaderClock.wallMillis()), StoreResult.Written.ok(0, 0));
             }
+        }
+
+        @Override
+        public void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
             final Entry e = records.get(workerId);
-            final boolean ok = expectedVersion == NEW_RECORD ? e == null
-                    : e != null && e.version == expectedVersion && e.owner == null;
-            if (!ok) {
-                reply(op, StoreResult.Written.failed(StoreResult.Kind.CONFLICT, "bad version or owned"), unknown);
-                return;
+            if (dropping()) {
+                reply(op, unknownWrite(), unknownWrite());
+            } else if (e == null || e.version != expectedVersion && !unfenced || e.owner != null) {
+                reply(op, conflict("bad version, no record or owned"), unknownWrite());
+            } else {
+                final long mtime = leaderClock.wallMillis();
+                store(op, workerId, new Entry(e.version + 1, record, this, mtime), StoreResult.Written.ok(e.version + 1, mtime));
             }
-            final int version = e == null ? 0 : e.version + 1;
-            records.put(workerId, new Entry(version, record, this, leaderClock.wallMillis()));
-            reply(op, StoreResult.Written.ok(version, leaderClock.wallMillis()), unknown);
         }
 
         @Override
         public void write(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
-            final StoreResult.Written unknown = StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "connection lost");
-            if (dropping()) {
-                reply(op, unknown, unknown);
-                return;
-            }
             final Entry e = records.get(workerId);
-            if (e == null || e.version != expectedVersion) {
-                reply(op, StoreResult.Written.failed(StoreResult.Kind.CONFLICT, "bad version"), unknown);
-                return;
+            if (dropping()) {
+                reply(op, unknownWrite(), unknownWrite());
+            } else if (e == null || e.version != expectedVersion && !unfenced) {
+                reply(op, conflict("bad version"), unknownWrite());
+            } else {
+                final long mtime = leaderClock.wallMillis();
+                store(op, workerId, new Entry(e.version + 1, record, e.owner, mtime), StoreResult.Written.ok(e.version + 1, mtime));
             }
-            records.put(workerId, new Entry(e.version + 1, record, e.owner, leaderClock.wallMillis()));
-            reply(op, StoreResult.Written.ok(e.version + 1, leaderClock.wallMillis()), unknown);
         }
 
         @Override
         public void read(long op, long datacenterId, long workerId) {
-            final Entry e = records.get(workerId);
+            final Entry e = plan.peek() == Fault.STALE ? previous.get(workerId) : records.get(workerId);
             reply(op, e == null ? StoreResult.Read.absent() : StoreResult.Read.ok(e.record, e.version, e.mtime),
                     StoreResult.Read.failed(StoreResult.Kind.UNKNOWN, "connection lost"));
         }
 
         @Override
-        public void deleteOwner(long op, long datacenterId, long workerId) {
+        public void deleteOwner(long op, long datacenterId, long workerId, int recordVersion) {
             final Entry e = records.get(workerId);
-            if (e != null && e.owner == this) {
+            if (dropping()) {
+                reply(op, unknownWrite(), unknownWrite());
+            } else if (e == null || e.version != recordVersion || e.owner == null) {
+                reply(op, conflict("bad version or no owner"), unknownWrite());
+            } else {
                 records.put(workerId, new Entry(e.version, e.record, null, e.mtime));
+                reply(op, StoreResult.Written.ok(recordVersion, 0), unknownWrite());
             }
-            reply(op, StoreResult.Written.ok(e == null ? -1 : e.version, 0),
-                    StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "connection lost"));
         }
     }
 
-    /** A core wired to a session: sends its store commands, delivers results, keeps the rest. */
+    /** A lease holder wired to a session: sends its store commands, delivers results, keeps the rest. */
     static final class Driver {
+        final LeaseHolder holder;
         final LeaseCore core;
-        final Session session;
+        Session session;
         final List<LeaseCommand> notices = new ArrayList<>();
 
-        Driver(LeaseCore core, Session session) {
-            this.core = core;
+        Driver(LeaseHolder holder, Session session) {
+            this.holder = holder;
+            this.core = holder.core();
             this.session = session;
         }
 
@@ -155,10 +218,18 @@ final class MemoryLeaseStore {
             return this;
         }
 
+        Driver start() {
+            return send(holder.start());
+        }
+
+        Driver wake() {
+            return send(holder.onWake());
+        }
+
         /** Delivers one queued result. */
         Driver deliverOne() {
             final Object[] r = session.results.remove();
-            return send(core.onResult((Long) r[0], (StoreResult) r[1]));
+            return send(holder.onResult((Long) r[0], (StoreResult) r[1]));
         }
 
         /** Delivers results until none are queued. */

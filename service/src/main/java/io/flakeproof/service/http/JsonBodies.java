@@ -90,6 +90,9 @@ final class JsonBodies {
             json.writeStringField("status", health.status().name().toLowerCase(Locale.ROOT));
             json.writeNumberField("worker_id", health.workerId());
             json.writeNumberField("datacenter_id", health.datacenterId());
+            if (health.clusterId() != null) {
+                json.writeStringField("cluster_id", health.clusterId());
+            }
             if (health.clockOffsetMs() == null) {
                 json.writeNullField("clock_offset_ms");
             } else {

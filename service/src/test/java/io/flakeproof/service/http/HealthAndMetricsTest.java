@@ -35,14 +35,14 @@ class HealthAndMetricsTest {
     @Test
     void reportsADegradedNodeWithItsReasonsAs200() {
         final BitLayout layout = BitLayout.parse("41/5/5/12", 10L, "2020-01-01T00:00:00Z");
-        final NodeHealth degraded = new NodeHealth(NodeHealth.Status.DEGRADED, 3, 2, -42L, 1500, 0.25, layout,
+        final NodeHealth degraded = new NodeHealth(NodeHealth.Status.DEGRADED, 3, 2, "c0ffee-1", -42L, 1500, 0.25, layout,
                 Instant.parse("2716-09-05T13:05:15.520Z"), List.of("clock offset is 42 ms", "lease \"renewal\" late"));
 
         final Reply reply = new NodeChannel(nodeWithHealth(degraded)).get("/health");
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.text()).isEqualTo("{\"status\":\"degraded\",\"worker_id\":3,\"datacenter_id\":2,"
-                + "\"clock_offset_ms\":-42,\"lease_remaining_ms\":1500,\"sequence_utilization\":0.25,"
+                + "\"cluster_id\":\"c0ffee-1\",\"clock_offset_ms\":-42,\"lease_remaining_ms\":1500,\"sequence_utilization\":0.25,"
                 + "\"layout\":{\"name\":\"41/5/5/12 10 ms from 2020-01-01T00:00:00Z\",\"bits\":\"41/5/5/12\","
                 + "\"tick_ms\":10,\"epoch\":\"2020-01-01T00:00:00.000Z\"},"
                 + "\"layout_exhausts_at\":\"2716-09-05T13:05:15.520Z\","

@@ -1,4 +1,4 @@
-package io.flakeproof.registry;
+package io.flakeproof.generator.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,9 +18,9 @@ class TermInstallTest {
         final long floor = 1_000;
         final long floorStart = SNOWFLAKE.startMillisOf(floor);
         for (DriftPolicy policy : new DriftPolicy[] {DriftPolicy.fail(), DriftPolicy.waitUpTo(Duration.ofSeconds(5))}) {
-            assertThat(CuratorLease.millisUntilMintable(SNOWFLAKE, policy, floor, floorStart - 800)).isEqualTo(801);
-            assertThat(CuratorLease.millisUntilMintable(SNOWFLAKE, policy, floor, floorStart)).isEqualTo(1);
-            assertThat(CuratorLease.millisUntilMintable(SNOWFLAKE, policy, floor, floorStart + 1)).isZero();
+            assertThat(LeaseHolder.millisUntilMintable(SNOWFLAKE, policy, floor, floorStart - 800)).isEqualTo(801);
+            assertThat(LeaseHolder.millisUntilMintable(SNOWFLAKE, policy, floor, floorStart)).isEqualTo(1);
+            assertThat(LeaseHolder.millisUntilMintable(SNOWFLAKE, policy, floor, floorStart + 1)).isZero();
         }
     }
 
@@ -29,8 +29,8 @@ class TermInstallTest {
         final long floor = 1_000;
         final long floorStart = SNOWFLAKE.startMillisOf(floor);
         final DriftPolicy absorb = DriftPolicy.absorb(Duration.ofMillis(5), Duration.ofSeconds(1));
-        assertThat(CuratorLease.millisUntilMintable(SNOWFLAKE, absorb, floor, floorStart - 800)).isEqualTo(796);
-        assertThat(CuratorLease.millisUntilMintable(SNOWFLAKE, absorb, floor, floorStart - 4)).isZero();
+        assertThat(LeaseHolder.millisUntilMintable(SNOWFLAKE, absorb, floor, floorStart - 800)).isEqualTo(796);
+        assertThat(LeaseHolder.millisUntilMintable(SNOWFLAKE, absorb, floor, floorStart - 4)).isZero();
     }
 
     @Test
@@ -39,7 +39,7 @@ class TermInstallTest {
         final long floorStart = TEN_MS.startMillisOf(floor);
         // 25 ms of tolerance is two 10 ms ticks of lead: mintable from the start of tick floor - 1.
         final DriftPolicy absorb = DriftPolicy.absorb(Duration.ofMillis(25), Duration.ofSeconds(1));
-        assertThat(CuratorLease.millisUntilMintable(TEN_MS, absorb, floor, floorStart)).isEqualTo(-10);
-        assertThat(CuratorLease.millisUntilMintable(TEN_MS, absorb, floor, floorStart - 10)).isZero();
+        assertThat(LeaseHolder.millisUntilMintable(TEN_MS, absorb, floor, floorStart)).isEqualTo(-10);
+        assertThat(LeaseHolder.millisUntilMintable(TEN_MS, absorb, floor, floorStart - 10)).isZero();
     }
 }
