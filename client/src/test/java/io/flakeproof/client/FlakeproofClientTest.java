@@ -135,7 +135,7 @@ class FlakeproofClientTest {
     }
 
     @Test
-    void neverHandsOutAMalformedAnswer() {
+    void neverHandsOutAMalformedAnswer() throws Exception {
         final String wrongCount = "{\"ranges\":[{\"first\":4096,\"count\":7}]}";
         try (ScriptedNode liar = new ScriptedNode(200, wrongCount, false);
                 FlakeproofClient client = FlakeproofClient.builder().nodes(liar.uri())
@@ -145,7 +145,7 @@ class FlakeproofClientTest {
                     .isInstanceOf(FlakeproofUnavailableException.class)
                     .hasMessageContaining("no ID within 200 ms")
                     .hasMessageContaining(liar.uri() + " (")
-                    .hasMessageContaining("malformed answer: the ranges hold 7 IDs, not the 1000 asked for");
+                    .hasMessageMatching(".*malformed answer: the ranges hold 7 IDs, not the \\d+ asked for.*");
             assertThat(client.stats().idsReceived()).isZero();
         }
     }
