@@ -51,7 +51,8 @@ import java.util.function.LongSupplier;
  *       (default 1 s), counted from when its request was sent, so an ID handed out lags its node's clock
  *       by at most maxAge plus the background sweep's period ({@value #SWEEP_MILLIS} ms, more only if
  *       that thread is not scheduled). IDs of one client therefore sort by time to within that bound.</li>
- *   <li><b>Never waits while the buffer holds IDs.</b> When it is empty, a call waits at most
+ *   <li><b>Never waits for a refill while the buffer holds IDs</b> (moving on to the next buffered range
+ *       takes the lock, held elsewhere only for bookkeeping). When it is empty, a call waits at most
  *       {@link Builder#maxWait maxWait} (default 1 s), then throws {@link FlakeproofUnavailableException},
  *       naming every node and why it gave nothing. Never a sentinel value.</li>
  *   <li><b>Thread-safe.</b> Any number of threads may call it. A call that the current range can serve

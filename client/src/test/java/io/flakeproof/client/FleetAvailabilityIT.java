@@ -67,6 +67,13 @@ class FleetAvailabilityIT {
 
     private final List<Process> processes = new ArrayList<>();
 
+    /** Calls slower than this are listed with their time since the load started (the first 50). */
+    private static final long SLOW_CALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private final ConcurrentLinkedQueue<String> slowCalls = new ConcurrentLinkedQueue<>();
+    private volatile long loadStart;
+    /** When each fault began, since the load started, for reading the slow calls against. */
+    private final List<String> timeline = new ArrayList<>();
+
     @Test
     void theClientNeverFailsAndNoIdRepeatsThroughKillsFreezesAndARegistryOutage() throws Exception {
         final int zkPort = Ports.free();
@@ -103,6 +110,7 @@ class FleetAvailabilityIT {
                 inFaults.set(true);
                 final long faultsStart = System.nanoTime();
                 final long killWorker = a.worker();
+                mark("SIGKILL a");
                 a.kill();
                 final long killed = System.nanoTime();
                 // The replacement restarts on the killed node's port and data directory, as a supervisor would,
@@ -116,15 +124,19 @@ class FleetAvailabilityIT {
                 });
 
                 sleepUntil(start, total * 3 / 8);
+                mark("SIGSTOP b");
                 b.signal("STOP");
                 Thread.sleep(FREEZE_MS);
+                mark("SIGCONT b");
                 b.signal("CONT");
                 report.add(String.format(Locale.ROOT, "SIGSTOP node b for %,d ms (session %s), then SIGCONT", FREEZE_MS,
                         SESSION));
 
                 sleepUntil(start, Math.max(total * 5 / 8, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+                mark("ZooKeeper stopped");
                 zk.stop();
                 Thread.sleep(ZK_OUTAGE_MS);
+                mark("ZooKeeper starting");
                 zk.start();
                 // Let the nodes reconnect and renew before the fault window closes.
                 Thread.sleep(2 * SESSION_MS);
@@ -134,6 +146,11 @@ class FleetAvailabilityIT {
                         ZK_OUTAGE_MS, WINDOW));
 
                 replacement.get(60, TimeUnit.SECONDS);
+                timeline.add(String.format(Locale.ROOT, "%.3f s: replacement of a serving",
+                        (a.servingSinceNanos() - loadStart) / 1e9));
+                timeline.sort(java.util.Comparator.comparingDouble(line -> Double.parseDouble(line.split(" ", 2)[0])));
+                report.add("timeline: " + String.join(", ", timeline));
+                report.add("calls over 1 ms: " + (slowCalls.isEmpty() ? "none" : String.join(", ", slowCalls)));
                 reuseMs = TimeUnit.NANOSECONDS.toMillis(a.servingSinceNanos() - killed);
                 report.add(String.format(Locale.ROOT, "SIGKILL node a (worker %d): its replacement serves as worker %d"
                         + " %,d ms after the kill", killWorker, a.worker(), reuseMs));
@@ -286,6 +303,7 @@ class FleetAvailabilityIT {
             AtomicBoolean running) {
         final int perSlot = rate / 1000;
         long slot = System.nanoTime();
+        loadStart = slot;
         int n = 0;
         while (running.get() && n + perSlot < ids.length) {
             final boolean faults = inFaults.get();
@@ -298,6 +316,10 @@ class FleetAvailabilityIT {
                     failures.add(e.toString());
                 }
                 final long took = System.nanoTime() - start;
+                if (took > SLOW_CALL_NANOS && slowCalls.size() < 50) {
+                    slowCalls.add(String.format(Locale.ROOT, "%.3f s: %,d ms", (start - loadStart) / 1e9,
+                            took / 1_000_000));
+                }
                 all.recordValue(Math.min(took, all.getHighestTrackableValue()));
                 if (faults) {
                     duringFaults.recordValue(Math.min(took, duringFaults.getHighestTrackableValue()));
@@ -307,6 +329,10 @@ class FleetAvailabilityIT {
             slot += 1_000_000;
             LockSupport.parkNanos(slot - System.nanoTime());
         }
+    }
+
+    private void mark(String event) {
+        timeline.add(String.format(Locale.ROOT, "%.3f s: %s", (System.nanoTime() - loadStart) / 1e9, event));
     }
 
     private static void sleepUntil(long startNanos, long offsetMs) throws InterruptedException {
