@@ -8,7 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How the 63 usable bits of an ID are split, and what one tick means.
+ * How the 63 usable bits of an ID are split (or its low 53, for IDs that JavaScript holds exactly), and
+ * what one tick means.
  *
  * <pre>
  *  bit 63   62 ............... tickShift  ... datacenterShift ... workerShift ... 0
@@ -37,6 +38,12 @@ public record BitLayout(
     /** Bits available to the fields: 64 minus the sign bit, which is always 0. */
     public static final int USABLE_BITS = 63;
 
+    /**
+     * Bits of a JavaScript-safe layout: its fields sum to 53, the bits above stay 0, so every ID it can
+     * ever mint is below 2^53 and a JavaScript number (an IEEE double) holds it exactly.
+     */
+    public static final int JAVASCRIPT_SAFE_BITS = 53;
+
     /** The default epoch, 2025-01-01T00:00:00Z. */
     public static final Instant DEFAULT_EPOCH = Instant.parse("2025-01-01T00:00:00Z");
 
@@ -50,10 +57,10 @@ public record BitLayout(
         requireInRange("workerBits", workerBits, 0, USABLE_BITS);
         requireInRange("sequenceBits", sequenceBits, 0, USABLE_BITS);
         final int sum = tickBits + datacenterBits + workerBits + sequenceBits;
-        if (sum != USABLE_BITS) {
+        if (sum != USABLE_BITS && sum != JAVASCRIPT_SAFE_BITS) {
             throw new IllegalArgumentException("tick, datacenter, worker and sequence bits must sum to "
-                    + USABLE_BITS + ": " + tickBits + "+" + datacenterBits + "+" + workerBits + "+"
-                    + sequenceBits + " = " + sum);
+                    + USABLE_BITS + " (or " + JAVASCRIPT_SAFE_BITS + " for IDs below 2^53): " + tickBits + "+"
+                    + datacenterBits + "+" + workerBits + "+" + sequenceBits + " = " + sum);
         }
         if (tickMillis < 1) {
             throw new IllegalArgumentException("tickMillis must be at least 1: " + tickMillis);
@@ -159,6 +166,9 @@ public record BitLayout(
         // gives up one sequence bit (512 IDs per ms per shard) rather than half of its 69.7 years.
         table.put("instagram-like", new BitLayout(41, 0, 13, 9, 1, epoch));
         table.put("baidu-like", new BitLayout(28, 0, 22, 13, 1000, epoch));
+        // 53 bits: below 2^53 for its whole lifetime, so JavaScript reads every ID exactly; it keeps the
+        // 41-bit millisecond tick (69.7 years) and pays with 16 workers of 256 IDs per ms.
+        table.put("js-safe", new BitLayout(41, 0, 4, 8, 1, epoch));
         return Collections.unmodifiableMap(table);
     }
 
@@ -180,9 +190,14 @@ public record BitLayout(
         return sequenceBits + workerBits;
     }
 
-    /** Where the tick field starts: 63 - tickBits. */
+    /** Where the tick field starts: sequenceBits + workerBits + datacenterBits (63 - tickBits but for js-safe layouts). */
     public int tickShift() {
         return sequenceBits + workerBits + datacenterBits;
+    }
+
+    /** Bits the fields take, 63 or {@value #JAVASCRIPT_SAFE_BITS}: every ID of this layout is below 2^idBits. */
+    public int idBits() {
+        return tickBits + datacenterBits + workerBits + sequenceBits;
     }
 
     /** Largest tick the field holds: 2^tickBits - 1 (41 bits of 1 ms: 69.7 years). */

@@ -48,10 +48,23 @@ class BitLayoutTest {
     }
 
     @Test
+    void theJavaScriptSafePresetMintsBelow2To53ForItsWholeLifetime() {
+        final BitLayout layout = BitLayout.preset("js-safe");
+        final long largest = layout.compose(layout.maxTick(), layout.maxDatacenterId(), layout.maxWorkerId(),
+                layout.maxSequence());
+        assertThat(largest).isEqualTo((1L << 53) - 1);
+        assertThat((long) (double) largest).as("a double holds it exactly").isEqualTo(largest);
+        assertThat(layout.idBits()).isEqualTo(53);
+        assertThat(layout.lifetimeYears()).isCloseTo(69.7, org.assertj.core.api.Assertions.within(0.05));
+        assertThat(layout.workerCapacity()).isEqualTo(16);
+        assertThat(layout.idsPerSecondPerWorker()).isEqualTo(256_000);
+    }
+
+    @Test
     void rejectsBitsThatDoNotSumTo63() {
         assertThatThrownBy(() -> new BitLayout(41, 0, 10, 11, 1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("tick, datacenter, worker and sequence bits must sum to 63: 41+0+10+11 = 62");
+                .hasMessage("tick, datacenter, worker and sequence bits must sum to 63 (or 53 for IDs below 2^53): 41+0+10+11 = 62");
     }
 
     @Test
@@ -86,7 +99,7 @@ class BitLayoutTest {
     void rejectsUnparseableLayoutsNamingTheValue() {
         assertThatThrownBy(() -> BitLayout.parse("snowflak", null, null))
                 .hasMessage("unknown layout 'snowflak': expected one of snowflake, snowflake-dc, sonyflake-like, "
-                        + "instagram-like, baidu-like or T/D/W/S bits such as 41/0/10/12");
+                        + "instagram-like, baidu-like, js-safe or T/D/W/S bits such as 41/0/10/12");
         assertThatThrownBy(() -> BitLayout.parse("41/0/10", null, null))
                 .hasMessage("layout bits must be T/D/W/S (tick/datacenter/worker/sequence), such as 41/0/10/12: '41/0/10'");
         assertThatThrownBy(() -> BitLayout.parse("41/0/x/12", null, null))

@@ -12,6 +12,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * The generator's contract, written once and run over every preset, random custom layouts, every
@@ -63,12 +64,16 @@ class GeneratorContractProperties {
     void everyCallYieldsIncreasingDistinctIdsOrTheDocumentedRefusal(
             @ForAll("layouts") BitLayout layout,
             @ForAll("policies") DriftPolicy policy,
-            @ForAll("schedules") List<Step> schedule) {
+            @ForAll("schedules") List<Step> schedule,
+            @ForAll @IntRange(min = 0, max = 2) int rotation) {
         final ManualClock clock = new ManualClock(START);
         final long worker = layout.maxWorkerId() / 2;
         final long datacenter = layout.maxDatacenterId();
+        // The sequence start: fixed at 0, rotating over a few low bits, or over as many as allowed.
+        final int maxRotationBits = Math.max(0, layout.sequenceBits() - 1);
+        final int rotationBits = rotation == 0 ? 0 : rotation == 1 ? Math.min(2, maxRotationBits) : maxRotationBits;
         final SnowflakeGenerator generator =
-                new SnowflakeGenerator(layout, new StaticLease(datacenter, worker), clock, policy);
+                new SnowflakeGenerator(layout, new StaticLease(datacenter, worker), clock, policy, rotationBits);
         final long toleranceTicks = policy.tolerance().toMillis() / layout.tickMillis();
         final List<Long> minted = new ArrayList<>();
         long last = -1;

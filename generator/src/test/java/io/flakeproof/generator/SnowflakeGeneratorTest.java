@@ -35,6 +35,46 @@ class SnowflakeGeneratorTest {
     }
 
     @Test
+    void spreadsIdsOverShardsAtOneIdPerTickWhenTheSequenceStartRotates() {
+        final SnowflakeGenerator rotating = new SnowflakeGenerator(SNOWFLAKE, new StaticLease(0, 7), clock,
+                DriftPolicy.DEFAULT, 4);
+        final SnowflakeGenerator plain = generator(DriftPolicy.DEFAULT);
+        final int[] rotatingShards = new int[16];
+        final int[] plainShards = new int[16];
+        for (int i = 0; i < 64; i++) {
+            rotatingShards[(int) (rotating.nextId() % 16)]++;
+            plainShards[(int) (plain.nextId() % 16)]++;
+            clock.advance(1);
+        }
+        assertThat(rotatingShards).containsOnly(4);
+        assertThat(plainShards[0]).as("every ID has sequence 0 without rotation").isEqualTo(64);
+    }
+
+    @Test
+    void aTickWithARotatedStartHoldsTheRestOfItsSequenceAndIsCountedExactly() {
+        final SnowflakeGenerator g = new SnowflakeGenerator(SNOWFLAKE, new StaticLease(0, 7), clock,
+                DriftPolicy.waitUpTo(Duration.ofSeconds(1)), 8);
+        final long tick = tickNow();
+        final long start = tick & 255;
+        final List<IdRange> ranges = g.nextRanges(4096 - start);
+        assertThat(ranges).hasSize(1);
+        assertThat(SNOWFLAKE.decode(ranges.get(0).firstId())).extracting(DecodedId::tick, DecodedId::sequence)
+                .containsExactly(tick, start);
+        assertThat(SNOWFLAKE.sequenceOf(ranges.get(0).lastId())).isEqualTo(4095);
+        final long next = g.nextId();
+        assertThat(SNOWFLAKE.decode(next)).extracting(DecodedId::tick, DecodedId::sequence)
+                .containsExactly(tick + 1, (tick + 1) & 255);
+        assertThat(g.idsMinted()).isEqualTo(4096 - start + 1);
+    }
+
+    @Test
+    void rejectsARotationThatWouldLeaveATickLessThanHalfItsSequence() {
+        assertThatThrownBy(() -> new SnowflakeGenerator(SNOWFLAKE, new StaticLease(0, 7), clock, DriftPolicy.DEFAULT, 12))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rotationBits must be in [0, 11]: 12");
+    }
+
+    @Test
     void movesToTheNextTickWhenTheSequenceIsExhausted() {
         final SnowflakeGenerator g = generator(DriftPolicy.waitUpTo(Duration.ofSeconds(1)));
         final long startTick = tickNow();

@@ -55,6 +55,9 @@ import org.openjdk.jmh.runner.IterationType;
  *       {@code load} times the default layout's cap. A burst is two ticks' worth of sequence, so a
  *       generator that must wait for the next millisecond when a tick is spent stalls inside every
  *       burst, while one that may borrow ahead (flakeproof's default ABSORB policy) need not.</li>
+ *   <li>{@code steady}: one call every {@code 1 / rate} seconds (1 &micro;s at the default 1,000,000 IDs/s),
+ *       each timed alone; the client's refills run meanwhile on its own threads and show in the tail if
+ *       they ever reach the caller.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -89,6 +92,13 @@ public class NextIdEveryCall {
         return times.timeCalls(peer.source(), CALLS);
     }
 
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(CALLS)
+    public long steady(PeerState peer, Pacing pacing, CallTimes times) {
+        return times.timePacedCalls(peer.source(), CALLS, pacing);
+    }
+
     /** One thread's call times during one iteration. */
     @State(Scope.Thread)
     public static class CallTimes {
@@ -102,6 +112,24 @@ public class NextIdEveryCall {
         long timeCalls(IdSource source, int calls) {
             long folded = 0;
             for (int i = 0; i < calls; i++) {
+                final long start = SystemClock.INSTANCE.monotonicNanos();
+                folded ^= source.next();
+                final long end = SystemClock.INSTANCE.monotonicNanos();
+                iteration.recordValue(end - start);
+            }
+            return folded;
+        }
+
+        /**
+         * Makes {@code calls} calls, each when {@code pacing} says it is due, timing each as
+         * {@link #timeCalls} does: the call's own time, not the time since it was due (a stall of the
+         * whole process, such as a GC pause, is charged to the one call it lands in, and the calls it
+         * delays are made late, which the throughput score shows).
+         */
+        long timePacedCalls(IdSource source, int calls, Pacing pacing) {
+            long folded = 0;
+            for (int i = 0; i < calls; i++) {
+                pacing.awaitNextCall();
                 final long start = SystemClock.INSTANCE.monotonicNanos();
                 folded ^= source.next();
                 final long end = SystemClock.INSTANCE.monotonicNanos();
@@ -153,6 +181,39 @@ public class NextIdEveryCall {
                 now = SystemClock.INSTANCE.monotonicNanos();
             }
             nextBurstNanos = Math.max(due, now) + periodNanos;
+        }
+    }
+
+    /** The offered load of {@link #steady}: one call every {@code 1 / rate} seconds, spinning in between. */
+    @State(Scope.Thread)
+    public static class Pacing {
+
+        /** Calls per second. */
+        @Param({"1000000"})
+        public long rate;
+
+        private long periodNanos;
+        private long nextCallNanos;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            if (rate < 1 || rate > 100_000_000) {
+                throw new IllegalArgumentException("rate must be in [1, 100000000]: " + rate);
+            }
+            periodNanos = 1_000_000_000L / rate;
+            nextCallNanos = SystemClock.INSTANCE.monotonicNanos();
+        }
+
+        /**
+         * Spins until the next call is due. Calls keep their schedule: a late call does not push the later
+         * ones back, so the offered rate stays {@code rate}.
+         */
+        void awaitNextCall() {
+            final long due = nextCallNanos;
+            while (SystemClock.INSTANCE.monotonicNanos() < due) {
+                Thread.onSpinWait();
+            }
+            nextCallNanos = due + periodNanos;
         }
     }
 

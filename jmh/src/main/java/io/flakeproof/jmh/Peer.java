@@ -7,6 +7,8 @@ import io.flakeproof.generator.SnowflakeGenerator;
 import io.flakeproof.generator.SystemClock;
 import java.util.UUID;
 import java.util.function.Supplier;
+import me.ahoo.cosid.segment.IdSegmentDistributor;
+import me.ahoo.cosid.segment.SegmentChainId;
 import me.ahoo.cosid.snowflake.MillisecondSnowflakeId;
 import org.agrona.concurrent.SnowflakeIdGenerator;
 
@@ -59,6 +61,22 @@ public enum Peer {
     COSID(() -> {
         final MillisecondSnowflakeId snowflake = new MillisecondSnowflakeId(1);
         return snowflake::generate;
+    }),
+
+    /**
+     * flakeproof's client, {@link ClientSource}: IDs out of ranges prefetched over HTTP from a node in
+     * this process. Closed, and the node's load printed, at the end of the trial.
+     */
+    FLAKEPROOF_CLIENT(ClientSource::new),
+
+    /**
+     * CosId's {@code SegmentChainId}, its fastest: a chain of prefetched segments over an in-memory
+     * segment distributor ({@code IdSegmentDistributor.Atomic}, its default step), the same shape as the
+     * client but with no network behind it.
+     */
+    COSID_SEGMENT_CHAIN(() -> {
+        final SegmentChainId chain = new SegmentChainId(new IdSegmentDistributor.Atomic());
+        return chain::generate;
     }),
 
     /** The seed's generator, {@link SynchronizedSnowflake}. */

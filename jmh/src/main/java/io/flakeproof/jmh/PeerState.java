@@ -5,6 +5,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The implementation under test, one per trial, shared by all of the trial's threads: with
@@ -22,6 +23,14 @@ public class PeerState {
     @Setup(Level.Trial)
     public void create() {
         source = impl.create();
+    }
+
+    /** Stops an implementation that runs threads of its own (the client and its node). */
+    @TearDown(Level.Trial)
+    public void close() throws Exception {
+        if (source instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     public IdSource source() {

@@ -20,16 +20,17 @@ import picocli.CommandLine.Spec;
  * named by the layout options, if any. Every figure comes from {@link BitLayout}.
  */
 @Command(name = "layouts",
-        description = "List the preset layouts: bits, tick, lifetime, overflow date and capacity. "
+        description = "List the preset layouts: bits, tick, lifetime, overflow date, capacity and the bound on IDs "
+                + "(2^53: JavaScript reads them exactly). "
                 + "With layout options, that layout too.")
 final class LayoutsCommand implements Callable<Integer> {
 
     private static final String[] HEADER = {
-        "name", "bits T/D/W/S", "tick", "lifetime (years)", "overflows (UTC)", "datacenters", "workers", "IDs/s per worker",
+        "name", "bits T/D/W/S", "tick", "lifetime (years)", "overflows (UTC)", "datacenters", "workers", "IDs/s per worker", "IDs below",
     };
 
     /** Which columns hold numbers, aligned right; the others are aligned left. */
-    private static final boolean[] NUMERIC = {false, false, false, true, false, true, true, true};
+    private static final boolean[] NUMERIC = {false, false, false, true, false, true, true, true, true};
 
     private static final String GAP = "  ";
 
@@ -62,6 +63,7 @@ final class LayoutsCommand implements Callable<Integer> {
             String.format(Locale.ROOT, "%,d", layout.datacenterCapacity()),
             String.format(Locale.ROOT, "%,d", layout.workerCapacity()),
             String.format(Locale.ROOT, "%,.0f", layout.idsPerSecondPerWorker()),
+            "2^" + layout.idBits(),
         };
     }
 

@@ -22,11 +22,11 @@ class BadArgumentsTest {
                 Arguments.of("decode -5", "id must be in [0, 9223372036854775807]: -5"),
                 // the layout
                 Arguments.of("decode 1 --layout nope", "unknown layout 'nope': expected one of snowflake, "
-                        + "snowflake-dc, sonyflake-like, instagram-like, baidu-like or T/D/W/S bits such as 41/0/10/12"),
+                        + "snowflake-dc, sonyflake-like, instagram-like, baidu-like, js-safe or T/D/W/S bits such as 41/0/10/12"),
                 Arguments.of("layouts --layout nope", "unknown layout 'nope': expected one of snowflake, "
-                        + "snowflake-dc, sonyflake-like, instagram-like, baidu-like or T/D/W/S bits such as 41/0/10/12"),
+                        + "snowflake-dc, sonyflake-like, instagram-like, baidu-like, js-safe or T/D/W/S bits such as 41/0/10/12"),
                 Arguments.of("decode 1 --layout 41/0/10/11",
-                        "tick, datacenter, worker and sequence bits must sum to 63: 41+0+10+11 = 62"),
+                        "tick, datacenter, worker and sequence bits must sum to 63 (or 53 for IDs below 2^53): 41+0+10+11 = 62"),
                 Arguments.of("decode 1 --layout 41/0/ten/12",
                         "layout bits must be whole numbers, T/D/W/S such as 41/0/10/12: '41/0/ten/12'"),
                 Arguments.of("decode 1 --layout 41/10/12",

@@ -26,7 +26,7 @@ class LayoutsCommandTest {
                 .isEqualTo(Instant.parse("2094-09-07T15:47:35.552Z"));
 
         assertThat(cells(CommandRun.of("layouts").succeeded(), "snowflake"))
-                .containsExactly("snowflake", "41/0/10/12", "1ms", "69.7", "2094-09-07", "1", "1,024", "4,096,000");
+                .containsExactly("snowflake", "41/0/10/12", "1ms", "69.7", "2094-09-07", "1", "1,024", "4,096,000", "2^63");
     }
 
     static Set<String> presetNames() {
@@ -67,7 +67,7 @@ class LayoutsCommandTest {
 
     /** The printed figures, read back, are the layout's own. */
     private static void assertThatRowDescribes(List<String> cells, BitLayout layout) {
-        assertThat(cells).hasSize(8);
+        assertThat(cells).hasSize(9);
         assertThat(cells.get(1)).isEqualTo(layout.bits());
         assertThat(Durations.parse(cells.get(2))).isEqualTo(layout.tickLength());
         assertThat(Double.parseDouble(cells.get(3))).isCloseTo(layout.lifetimeYears(), within(0.05));
@@ -75,6 +75,7 @@ class LayoutsCommandTest {
         assertThat(number(cells.get(5))).isEqualTo(layout.datacenterCapacity());
         assertThat(number(cells.get(6))).isEqualTo(layout.workerCapacity());
         assertThat((double) number(cells.get(7))).isCloseTo(layout.idsPerSecondPerWorker(), within(0.5));
+        assertThat(cells.get(8)).isEqualTo("2^" + layout.idBits());
     }
 
     /** The cells of the row named {@code name}: columns are two or more spaces apart. */

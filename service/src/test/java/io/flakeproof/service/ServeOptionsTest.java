@@ -20,7 +20,7 @@ class ServeOptionsTest {
         "serve --datacenter 1             | flakeproof: datacenterId must be in [0, 0]: 1",
         "serve --cluster a/b              | flakeproof: cluster must be 1 to 64 of [A-Za-z0-9._-]: 'a/b'",
         "serve --max-count 0              | flakeproof: maxCount must be in [1, 1000000]: 0",
-        "serve --layout 41/0/10/11        | flakeproof: tick, datacenter, worker and sequence bits must sum to 63: 41+0+10+11 = 62",
+        "serve --layout 41/0/10/11        | flakeproof: tick, datacenter, worker and sequence bits must sum to 63 (or 53 for IDs below 2^53): 41+0+10+11 = 62",
         "serve --port http                | flakeproof: Invalid value for option '--port': 'http' is not an int",
     })
     void rejectsBadOptions(String commandLine, String message) {
