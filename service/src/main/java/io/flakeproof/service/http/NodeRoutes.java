@@ -25,7 +25,8 @@ import java.util.List;
  *
  * <p>Throws {@link RequestRejected} for a 400 or 404 and lets
  * {@link io.flakeproof.generator.MintRefusedException} through for a 503; {@link NodeRequestHandler}
- * turns both into responses.
+ * turns both into responses. An answer says how many IDs it holds, so that the handler counts them
+ * as delivered only once they are written.
  */
 final class NodeRoutes {
 
@@ -34,21 +35,24 @@ final class NodeRoutes {
     private final IdNode node;
     private final int maxCount;
     private final PrometheusRegistry registry;
-    private final HttpMetrics metrics;
 
-    NodeRoutes(IdNode node, int maxCount, PrometheusRegistry registry, HttpMetrics metrics) {
+    NodeRoutes(IdNode node, int maxCount, PrometheusRegistry registry) {
         this.node = node;
         this.maxCount = maxCount;
         this.registry = registry;
-        this.metrics = metrics;
+    }
+
+    /** A response and the number of IDs minted for it. */
+    record Outcome(FullHttpResponse response, long ids) {
     }
 
     /**
-     * The response to {@code request}, whose path is {@code route}. Without {@code mayWait}, null when
-     * answering might block: only errors, decoding and single IDs that need no wait for the clock are
-     * answered then (the event loop's fast path); everything else is left for a thread that may wait.
+     * The answer to {@code request}, whose path is {@code route}. Without {@code mayWait}, null when
+     * answering might block: only errors, decoding, health and single IDs that need no wait for the
+     * clock are answered then (the event loop's fast path); everything else is left for a thread that
+     * may wait.
      */
-    FullHttpResponse answer(ByteBufAllocator alloc, Route route, FullHttpRequest request, QueryStringDecoder uri,
+    Outcome answer(ByteBufAllocator alloc, Route route, FullHttpRequest request, QueryStringDecoder uri,
             boolean mayWait) {
         if (route == Route.UNKNOWN) {
             throw new RequestRejected(HttpResponseStatus.NOT_FOUND,
@@ -59,9 +63,9 @@ final class NodeRoutes {
                     "method " + request.method() + " is not allowed on " + route.label() + "; allowed: "
                             + route.method());
             response.headers().set(HttpHeaderNames.ALLOW, route.method().name());
-            return response;
+            return new Outcome(response, 0);
         }
-        if (!mayWait && route != Route.IDS && route != Route.DECODE) {
+        if (!mayWait && (route == Route.RANGES || route == Route.METRICS)) {
             return null;
         }
         switch (route) {
@@ -71,13 +75,14 @@ final class NodeRoutes {
                 return ranges(alloc, uri);
             case DECODE:
                 final long id = RequestParams.id(Route.idSegment(uri.path()));
-                return Responses.json(HttpResponseStatus.OK, JsonBodies.decoded(alloc, node.layout().decode(id)));
-            case HEALTH:
+                return new Outcome(Responses.json(HttpResponseStatus.OK,
+                        JsonBodies.decoded(alloc, node.layout().decode(id))), 0);
+            case HEALTH: // reads volatile state and takes one short lock: never blocks
                 final NodeHealth health = node.health();
-                return Responses.json(health.status() == NodeHealth.Status.UNAVAILABLE
-                        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, JsonBodies.health(alloc, health));
+                return new Outcome(Responses.json(health.status() == NodeHealth.Status.UNAVAILABLE
+                        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, JsonBodies.health(alloc, health)), 0);
             case METRICS:
-                return metrics(alloc);
+                return new Outcome(metrics(alloc), 0);
             default:
                 throw new IllegalStateException("no answer for route " + route);
         }
@@ -88,11 +93,10 @@ final class NodeRoutes {
      * With {@code Accept: application/octet-stream} the body is the IDs as 8-byte big-endian longs, and
      * {@code format} (still checked) does not apply.
      */
-    private FullHttpResponse ids(ByteBufAllocator alloc, FullHttpRequest request, QueryStringDecoder uri,
-            boolean mayWait) {
+    private Outcome ids(ByteBufAllocator alloc, FullHttpRequest request, QueryStringDecoder uri, boolean mayWait) {
         final int count = RequestParams.count(uri, maxCount);
         final boolean asStrings = RequestParams.idsAsStrings(uri);
-        final boolean binary = RequestParams.acceptsOctetStream(request.headers());
+        final boolean binary = RequestParams.prefersOctetStream(request.headers());
         final long[] ids;
         if (mayWait) {
             ids = node.generator().nextIds(count);
@@ -105,23 +109,21 @@ final class NodeRoutes {
         } else {
             return null;
         }
-        metrics.served(Route.IDS, count);
         if (binary) {
             final ByteBuf body = alloc.buffer(count * Long.BYTES);
             for (long id : ids) {
                 body.writeLong(id); // big-endian, as ByteBuf always writes
             }
-            return Responses.of(HttpResponseStatus.OK, body, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+            return new Outcome(Responses.of(HttpResponseStatus.OK, body, HttpHeaderValues.APPLICATION_OCTET_STREAM), count);
         }
-        return Responses.json(HttpResponseStatus.OK, JsonBodies.ids(alloc, ids, asStrings));
+        return new Outcome(Responses.json(HttpResponseStatus.OK, JsonBodies.ids(alloc, ids, asStrings)), count);
     }
 
-    private FullHttpResponse ranges(ByteBufAllocator alloc, QueryStringDecoder uri) {
+    private Outcome ranges(ByteBufAllocator alloc, QueryStringDecoder uri) {
         final int count = RequestParams.count(uri, maxCount);
         final boolean asStrings = RequestParams.idsAsStrings(uri);
         final List<IdRange> ranges = node.generator().nextRanges(count);
-        metrics.served(Route.RANGES, count);
-        return Responses.json(HttpResponseStatus.OK, JsonBodies.ranges(alloc, ranges, asStrings));
+        return new Outcome(Responses.json(HttpResponseStatus.OK, JsonBodies.ranges(alloc, ranges, asStrings)), count);
     }
 
     private FullHttpResponse metrics(ByteBufAllocator alloc) {

@@ -1,0 +1,146 @@
+package io.flakeproof.service.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flakeproof.service.http.RawConnection.Answer;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bounds on what one client may hold, on the real server: the request timeout for slow headers
+ * and short bodies, the idle timeout, the connection cap. Every wait is a blocking read bounded by
+ * {@link RawConnection#READ_TIMEOUT_MILLIS}, never a sleep raced against the server.
+ */
+class ClientBoundsTest {
+
+    private static final String HOST = "Host: node\r\n";
+
+    private static HttpSettings bounds(int maxConnections, Duration requestTimeout, Duration idleTimeout) {
+        return LoopbackNode.anyPort().withClientBounds(maxConnections, HttpSettings.DEFAULT_MAX_PIPELINED,
+                requestTimeout, idleTimeout);
+    }
+
+    @Test
+    void answersSlowHeadersWith408AndCloses() {
+        try (LoopbackNode node = new LoopbackNode(bounds(8, Duration.ofMillis(200), Duration.ofMinutes(1)));
+                RawConnection client = node.connect()) {
+            final List<Answer> answers = client.send("GET /health HTTP/1.1\r\nHo").readUntilClosed();
+
+            assertThat(answers).singleElement().satisfies(answer -> {
+                assertThat(answer.status()).isEqualTo(408);
+                assertThat(answer.text()).isEqualTo("{\"error\":\"request not received whole within 200 ms\"}");
+            });
+        }
+    }
+
+    @Test
+    void answersABodyShorterThanItsLengthWith408AndMintsNothing() {
+        try (LoopbackNode node = new LoopbackNode(bounds(8, Duration.ofMillis(200), Duration.ofMinutes(1)));
+                RawConnection client = node.connect()) {
+            final List<Answer> answers = client.send("POST /ids?count=5 HTTP/1.1\r\n" + HOST
+                    + "Content-Length: 10\r\n\r\nabc").readUntilClosed();
+
+            assertThat(answers).extracting(Answer::status).containsExactly(408);
+            assertThat(node.generator.idsMinted()).isZero();
+        }
+    }
+
+    @Test
+    void answersEarlierRequestsBeforeTheTimeoutOfAnUnfinishedOne() {
+        try (LoopbackNode node = new LoopbackNode(bounds(8, Duration.ofMillis(200), Duration.ofMinutes(1)));
+                RawConnection client = node.connect()) {
+            final List<Answer> answers = client.send("POST /ids?count=3 HTTP/1.1\r\n" + HOST + "\r\n"
+                    + "POST /ids?count=3 HTTP/1.1\r\n" + HOST + "Content-Length: 10\r\n\r\nabc").readUntilClosed();
+
+            assertThat(answers).extracting(Answer::status).containsExactly(200, 408);
+            assertThat(answers.get(0).ids()).hasSize(3);
+        }
+    }
+
+    @Test
+    void times408AClientThatSendsOneByteAtATime() throws Exception {
+        try (LoopbackNode node = new LoopbackNode(bounds(8, Duration.ofMillis(300), Duration.ofMinutes(1)));
+                RawConnection client = node.connect()) {
+            final byte[] request = ("GET /health HTTP/1.1\r\n" + HOST + "X-Padding: " + "x".repeat(200) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            // The client's own pace, one byte every 20 ms (5 s for the request): not a wait for the server.
+            final Thread trickle = new Thread(() -> {
+                try {
+                    for (byte b : request) {
+                        client.send(new byte[] {b});
+                        Thread.sleep(20);
+                    }
+                } catch (InterruptedException | UncheckedIOException e) {
+                    // interrupted by the test's end, or the node closed the connection: the trickle stops
+                }
+            }, "trickle");
+            trickle.start();
+            try {
+                final Answer answer = client.read();
+                assertThat(answer.status()).isEqualTo(408);
+                assertThat(client.read()).isNull();
+            } finally {
+                trickle.interrupt();
+                trickle.join();
+            }
+        }
+    }
+
+    @Test
+    void closesAConnectionIdleForTheIdleTimeout() {
+        try (LoopbackNode node = new LoopbackNode(bounds(8, Duration.ofSeconds(10), Duration.ofMillis(200)));
+                RawConnection idle = node.connect();
+                RawConnection kept = node.connect()) {
+            assertThat(kept.send("GET /health HTTP/1.1\r\n" + HOST + "\r\n").read().status()).isEqualTo(200);
+
+            assertThat(idle.closedByNode()).isTrue();
+            assertThat(kept.closedByNode()).isTrue();
+        }
+    }
+
+    @Test
+    void refusesAConnectionOverTheCapWith503AndServesAgainOnceOneCloses() {
+        try (LoopbackNode node = new LoopbackNode(bounds(3, Duration.ofSeconds(10), Duration.ofMinutes(1)))) {
+            final List<RawConnection> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    final RawConnection client = node.connect();
+                    open.add(client);
+                    assertThat(client.send("GET /health HTTP/1.1\r\n" + HOST + "\r\n").read().status()).isEqualTo(200);
+                }
+                try (RawConnection refused = node.connect()) {
+                    final List<Answer> answers = refused.readUntilClosed();
+                    assertThat(answers).singleElement().satisfies(answer -> {
+                        assertThat(answer.status()).isEqualTo(503);
+                        assertThat(answer.header("retry-after")).isEqualTo("1");
+                        assertThat(answer.text())
+                                .isEqualTo("{\"error\":\"too many connections: the node holds at most 3 open\"}");
+                    });
+                }
+                open.remove(0).close();
+                assertThat(awaitServed(node)).as("a connection is served once one of the three closed").isTrue();
+            } finally {
+                open.forEach(RawConnection::close);
+            }
+        }
+    }
+
+    /** Connects until one is answered 200, at most 100 times: the node counts a close when it sees it. */
+    private static boolean awaitServed(LoopbackNode node) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (RawConnection client = node.connect()) {
+                final Answer answer = client.send("GET /health HTTP/1.1\r\n" + HOST + "\r\n").read();
+                if (answer != null && answer.status() == 200) {
+                    return true;
+                }
+            } catch (UncheckedIOException refusedMidway) {
+                // refused and closed before the request was written: try again
+            }
+        }
+        return false;
+    }
+}
