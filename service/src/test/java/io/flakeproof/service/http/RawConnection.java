@@ -27,6 +27,8 @@ final class RawConnection implements AutoCloseable {
 
     static final int READ_TIMEOUT_MILLIS = 10_000;
 
+    private static final Pattern CONTINUE = Pattern.compile("HTTP/1\\.1 100 [^\\r\\n]*");
+
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) [^\\r\\n]*");
 
     private final Socket socket;
@@ -80,10 +82,16 @@ final class RawConnection implements AutoCloseable {
         return this;
     }
 
-    /** The next answer; null when the node closed the connection cleanly before one began. */
+    /**
+     * The next final answer; null when the node closed the connection cleanly before one began. An
+     * interim {@code 100 Continue} (no headers of its own, no body) is skipped.
+     */
     Answer read() {
         try {
-            final String head = readHead();
+            String head = readHead();
+            while (head != null && CONTINUE.matcher(head).matches()) {
+                head = readHead();
+            }
             if (head == null) {
                 return null;
             }
