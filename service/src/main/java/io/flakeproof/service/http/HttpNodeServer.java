@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * connection with a queue of large batches holds one thread, not a thread's whole queue, and a request
  * of another connection waits at most for the tasks ahead of it, one per busy connection. Health,
  * decoding, errors and single IDs that need no clock wait are answered on the event loop and never
- * wait for the executor at all.
+ * wait for the executor at all. Batches larger than a tick's sequence park between ticks rather than
+ * spin ({@code PacedBatches}), so a queue of them does not take a core from the rest.
  *
  * <h2>What a client may hold</h2>
  * The connection cap, the per-connection queue with backpressure, the request and idle timeouts

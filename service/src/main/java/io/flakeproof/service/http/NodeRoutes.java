@@ -90,6 +90,7 @@ final class NodeRoutes {
 
     /**
      * All or nothing: {@code nextIds} either returns every ID or throws, and then the client gets a 503.
+     * Batches of more than a tick's sequence are paced ({@link PacedBatches}).
      * With {@code Accept: application/octet-stream} the body is the IDs as 8-byte big-endian longs, and
      * {@code format} (still checked) does not apply.
      */
@@ -99,7 +100,7 @@ final class NodeRoutes {
         final boolean binary = RequestParams.prefersOctetStream(request.headers());
         final long[] ids;
         if (mayWait) {
-            ids = node.generator().nextIds(count);
+            ids = PacedBatches.nextIds(node.generator(), count);
         } else if (count == 1) {
             final long id = node.generator().tryNextId();
             if (id == SnowflakeGenerator.WOULD_WAIT) {
@@ -122,7 +123,7 @@ final class NodeRoutes {
     private Outcome ranges(ByteBufAllocator alloc, QueryStringDecoder uri) {
         final int count = RequestParams.count(uri, maxCount);
         final boolean asStrings = RequestParams.idsAsStrings(uri);
-        final List<IdRange> ranges = node.generator().nextRanges(count);
+        final List<IdRange> ranges = PacedBatches.nextRanges(node.generator(), count);
         return new Outcome(Responses.json(HttpResponseStatus.OK, JsonBodies.ranges(alloc, ranges, asStrings)), count);
     }
 

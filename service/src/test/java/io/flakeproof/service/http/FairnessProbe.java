@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * It talks to a node on loopback (127.0.0.1), as {@code ./flakeproof serve} listens by default, and needs
  * nothing but the JDK.
- * Defaults: 100 batches of 100,000 IDs, 200 baseline samples of each kind.
+ * Defaults: 100 batches of 100,000 IDs, 200 baseline samples of each kind (after 200 untimed ones).
  */
 public final class FairnessProbe {
+
+    /** Untimed requests first, so that the baseline does not time the probe's own warm-up. */
+    private static final int WARMUP_SAMPLES = 200;
 
     /** Between two samples of the loaded phase: enough for a few hundred samples over a typical run. */
     private static final long SAMPLE_GAP_MILLIS = 2;
@@ -41,6 +44,10 @@ public final class FairnessProbe {
     }
 
     private void run(int batches, int batch, int baselineSamples) throws Exception {
+        for (int i = 0; i < WARMUP_SAMPLES; i++) {
+            timeOne("GET /health");
+            timeOne("POST /ids?count=1");
+        }
         final Samples idleHealth = new Samples();
         final Samples idleSingle = new Samples();
         for (int i = 0; i < baselineSamples; i++) {
