@@ -3,6 +3,10 @@ package io.flakeproof.service.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flakeproof.service.http.RawConnection.Answer;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -103,6 +107,22 @@ class ClientBoundsTest {
     }
 
     @Test
+    void closesAClientThatStopsReadingAfterTheIdleTimeoutAndCountsItsIdsUndelivered() throws InterruptedException {
+        try (LoopbackNode node = new LoopbackNode(bounds(8, Duration.ofSeconds(10), Duration.ofMillis(300)));
+                RawConnection client = RawConnection.open(node.port(), 4096)) {
+            client.send("POST /ids?count=100000 HTTP/1.1\r\nHost: node\r\n\r\n".repeat(10));
+
+            assertThat(awaitValue(node, "flakeproof_http_ids_served", 100_000)).as("the first answer written").isTrue();
+            assertThat(awaitValue(node, "flakeproof_http_connections_open", 0)).as("the connection closed").isTrue();
+            final double undelivered = value(node, "flakeproof_http_ids_undelivered");
+            final double served = value(node, "flakeproof_http_ids_served");
+            assertThat(undelivered).as("IDs of the answer it stopped reading").isPositive();
+            assertThat(served + undelivered).isEqualTo(node.generator.idsMinted());
+            assertThat(node.generator.idsMinted()).isLessThan(10 * 100_000);
+        }
+    }
+
+    @Test
     void refusesAConnectionOverTheCapWith503AndServesAgainOnceOneCloses() {
         try (LoopbackNode node = new LoopbackNode(bounds(3, Duration.ofSeconds(10), Duration.ofMinutes(1)))) {
             final List<RawConnection> open = new ArrayList<>();
@@ -127,6 +147,34 @@ class ClientBoundsTest {
                 open.forEach(RawConnection::close);
             }
         }
+    }
+
+    /** Polls a metric every 10 ms until it reads {@code expected} (for a counter: at least that), at most 10 s. */
+    private static boolean awaitValue(LoopbackNode node, String name, double expected) throws InterruptedException {
+        for (int poll = 0; poll < 1000; poll++) {
+            final double value = value(node, name);
+            if (expected == 0 ? value == 0 : value >= expected) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    /** The sum of a metric's data points (0 when it has none yet). */
+    private static double value(LoopbackNode node, String name) {
+        double sum = 0;
+        for (MetricSnapshot snapshot : node.registry.scrape()) {
+            if (!snapshot.getMetadata().getName().equals(name)) {
+                continue;
+            }
+            for (DataPointSnapshot point : snapshot.getDataPoints()) {
+                sum += point instanceof GaugeSnapshot.GaugeDataPointSnapshot
+                        ? ((GaugeSnapshot.GaugeDataPointSnapshot) point).getValue()
+                        : ((CounterSnapshot.CounterDataPointSnapshot) point).getValue();
+            }
+        }
+        return sum;
     }
 
     /** Connects until one is answered 200, at most 100 times: the node counts a close when it sees it. */
