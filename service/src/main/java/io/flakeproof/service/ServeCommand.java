@@ -108,6 +108,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}.")
     private String idleTimeout;
 
+    @Option(names = "--max-answer-bytes", defaultValue = "268435456",
+            description = "Bytes of ID answers the node holds until written to their clients; a request past it gets "
+                    + "a 503 and nothing is minted. Default ${DEFAULT-VALUE} (256 MiB).")
+    private long maxAnswerBytes;
+
     @Override
     public Integer call() throws InterruptedException {
         final BitLayout layout = layoutOptions.layout();
@@ -117,7 +122,7 @@ final class ServeCommand implements Callable<Integer> {
         final Duration request = Arguments.check(spec, () -> Durations.parse(requestTimeout));
         final Duration idle = Arguments.check(spec, () -> Durations.parse(idleTimeout));
         final HttpSettings http = Arguments.check(spec, () -> new HttpSettings(bind, requirePort("port", port),
-                maxCount, maxRequestBytes, maxConnections, maxPipelined, request, idle));
+                maxCount, maxRequestBytes, maxConnections, maxPipelined, request, idle, maxAnswerBytes));
         requirePort("zookeeper-port", zookeeperPort);
         Arguments.check(spec, () -> {
             layout.requireDatacenter(datacenter);

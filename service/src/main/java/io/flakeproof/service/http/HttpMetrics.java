@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       it already knows to be closed);</li>
  *   <li>{@code flakeproof_http_requests_in_flight}: requests received and not yet answered;</li>
  *   <li>{@code flakeproof_http_connections_open} and {@code flakeproof_http_connections_refused_total}:
- *       connections open now, and those refused at the cap.</li>
+ *       connections open now, and those refused at the cap;</li>
+ *   <li>{@code flakeproof_http_answers_held_bytes}: the {@link AnswerBudget} taken now.</li>
  * </ul>
  */
 final class HttpMetrics {
@@ -45,7 +46,8 @@ final class HttpMetrics {
      *
      * @throws IllegalArgumentException if the registry already holds them (one HTTP layer per registry)
      */
-    HttpMetrics(PrometheusRegistry registry, InFlightRequests inFlight, AtomicInteger openConnections) {
+    HttpMetrics(PrometheusRegistry registry, InFlightRequests inFlight, AtomicInteger openConnections,
+            AnswerBudget budget) {
         latency = Histogram.builder()
                 .name("flakeproof_http_request_duration_seconds")
                 .unit(Unit.SECONDS)
@@ -77,6 +79,12 @@ final class HttpMetrics {
                 .name("flakeproof_http_connections_open")
                 .help("HTTP connections open")
                 .callback(gauge -> gauge.call(openConnections.get()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("flakeproof_http_answers_held_bytes")
+                .unit(Unit.BYTES)
+                .help("Bytes of ID answers held until they are written to their connections")
+                .callback(gauge -> gauge.call(budget.held()))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("flakeproof_http_requests_in_flight")

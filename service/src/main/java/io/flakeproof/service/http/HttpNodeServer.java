@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * The connection cap, the per-connection queue with backpressure, the request and idle timeouts
  * (see {@link HttpSettings}) bound what one client holds: with the defaults, at most 16 queued
  * requests, one response being written (at most {@code maxCount} IDs: about 2.2 MB of JSON strings at
- * 100,000) and the socket's kernel buffers, for at most the idle timeout once it stops reading.
+ * 100,000) and the socket's kernel buffers, for at most the idle timeout once it stops reading. The
+ * answer budget ({@code AnswerBudget}) bounds the ID answers of all connections together.
  *
  * <h2>Lifecycle</h2>
  * {@link #start} binds or throws; {@link #close} stops gracefully, once: it closes the listening

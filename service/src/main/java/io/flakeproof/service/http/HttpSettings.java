@@ -20,9 +20,11 @@ import java.util.Objects;
  *                        past it the node answers 408 and closes (slow headers, a body shorter than its length)
  * @param idleTimeout     how long a connection may go with nothing read and nothing written, in [1 ms, 24 h]; past
  *                        it the node closes it (an idle keep-alive connection, or a client that stopped reading)
+ * @param maxAnswerBytes  bytes of ID answers the whole node holds until they are written, in [1 MiB, 64 GiB];
+ *                        a request for IDs whose answer would take it over is answered 503 without minting
  */
 public record HttpSettings(String bind, int port, int maxCount, int maxRequestBytes, int maxConnections,
-        int maxPipelined, Duration requestTimeout, Duration idleTimeout) {
+        int maxPipelined, Duration requestTimeout, Duration idleTimeout, long maxAnswerBytes) {
 
     /** Loopback only: exposing the node is a deliberate choice. */
     public static final String DEFAULT_BIND = "127.0.0.1";
@@ -59,6 +61,14 @@ public record HttpSettings(String bind, int port, int maxCount, int maxRequestBy
     /** 60 s with nothing read or written. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /** 256 MiB: over a hundred of the largest default answers (2.2 MB each) waiting for slow clients. */
+    public static final long DEFAULT_MAX_ANSWER_BYTES = 256L * 1024 * 1024;
+
+    /** The bounds on {@link #maxAnswerBytes()}: 1 MiB to 64 GiB. */
+    public static final long MIN_ANSWER_BYTES_LIMIT = 1024L * 1024;
+
+    public static final long MAX_ANSWER_BYTES_LIMIT = 64L * 1024 * 1024 * 1024;
+
     /**
      * @throws IllegalArgumentException naming the value that is out of range and its bound
      */
@@ -76,12 +86,16 @@ public record HttpSettings(String bind, int port, int maxCount, int maxRequestBy
         requireInRange("maxPipelined", maxPipelined, 1, MAX_PIPELINED_LIMIT);
         requireInRange("requestTimeout", requestTimeout, Duration.ofMillis(1), Duration.ofHours(1));
         requireInRange("idleTimeout", idleTimeout, Duration.ofMillis(1), Duration.ofHours(24));
+        if (maxAnswerBytes < MIN_ANSWER_BYTES_LIMIT || maxAnswerBytes > MAX_ANSWER_BYTES_LIMIT) {
+            throw new IllegalArgumentException("maxAnswerBytes must be in [" + MIN_ANSWER_BYTES_LIMIT + ", "
+                    + MAX_ANSWER_BYTES_LIMIT + "]: " + maxAnswerBytes);
+        }
     }
 
     /** What a request may be, with the default bounds on what one client may hold. */
     public HttpSettings(String bind, int port, int maxCount, int maxRequestBytes) {
         this(bind, port, maxCount, maxRequestBytes, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PIPELINED,
-                DEFAULT_REQUEST_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_REQUEST_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_ANSWER_BYTES);
     }
 
     /** 127.0.0.1:8080, at most 100,000 IDs a request, 64 KiB request bodies, and the default client bounds. */
@@ -93,7 +107,13 @@ public record HttpSettings(String bind, int port, int maxCount, int maxRequestBy
     public HttpSettings withClientBounds(int maxConnections, int maxPipelined, Duration requestTimeout,
             Duration idleTimeout) {
         return new HttpSettings(bind, port, maxCount, maxRequestBytes, maxConnections, maxPipelined, requestTimeout,
-                idleTimeout);
+                idleTimeout, maxAnswerBytes);
+    }
+
+    /** These settings with another bound on the answers the whole node holds. */
+    public HttpSettings withMaxAnswerBytes(long maxAnswerBytes) {
+        return new HttpSettings(bind, port, maxCount, maxRequestBytes, maxConnections, maxPipelined, requestTimeout,
+                idleTimeout, maxAnswerBytes);
     }
 
     private static void requireInRange(String name, int value, int min, int max) {

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * Every handler runs on the channel's event loop and none blocks; only the answering, on the mint
  * executor, may. The parts shared by every channel (the routes, the metrics, the in-flight and open
- * connection counts) are made once here.
+ * connection counts, the answer budget) are made once here.
  */
 final class NodePipeline {
 
@@ -31,6 +31,7 @@ final class NodePipeline {
     private final HttpMetrics metrics;
     private final InFlightRequests inFlight = new InFlightRequests();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final AnswerBudget budget;
     private final NodeRoutes routes;
 
     /**
@@ -38,8 +39,9 @@ final class NodePipeline {
      */
     NodePipeline(IdNode node, HttpSettings settings, PrometheusRegistry registry) {
         this.settings = settings;
-        this.metrics = new HttpMetrics(registry, inFlight, openConnections);
-        this.routes = new NodeRoutes(node, settings.maxCount(), registry);
+        this.budget = new AnswerBudget(settings.maxAnswerBytes());
+        this.metrics = new HttpMetrics(registry, inFlight, openConnections, budget);
+        this.routes = new NodeRoutes(node, settings.maxCount(), registry, budget);
     }
 
     /**
@@ -56,7 +58,8 @@ final class NodePipeline {
         pipeline.addLast("limit", new ConnectionLimit(openConnections, settings.maxConnections(), metrics));
         pipeline.addLast("keep-alive", new HttpServerKeepAliveHandler());
         pipeline.addLast("aggregator", new JsonErrorAggregator(settings.maxRequestBytes()));
-        pipeline.addLast("ids", new NodeRequestHandler(routes, metrics, inFlight, mintExecutor, settings.maxPipelined()));
+        pipeline.addLast("ids", new NodeRequestHandler(routes, metrics, inFlight, budget, mintExecutor,
+                settings.maxPipelined()));
     }
 
     InFlightRequests inFlight() {

@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every answer that is not a 200 is JSON {@code {"error":"..."}}: 400 for a bad parameter, 404
  * for an unknown path, 405 (with {@code Allow}) for another method on a known path, 503 (with
- * {@code Retry-After}) when the node cannot mint, 500 for anything unexpected (never from bad input;
+ * {@code Retry-After}) when the node cannot mint or its {@link AnswerBudget} is spent, 500 for anything unexpected (never from bad input;
  * logged with its stack trace at most once a minute, at DEBUG otherwise; the body never holds it).
  * Bad input is logged at DEBUG only.
  */
@@ -80,6 +80,7 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
     private final NodeRoutes routes;
     private final HttpMetrics metrics;
     private final InFlightRequests inFlight;
+    private final AnswerBudget budget;
     /** Where requests that may block are answered; null answers everything on the event loop, which only tests may do. */
     private final EventExecutor mintExecutor;
     private final int maxPipelined;
@@ -95,11 +96,12 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
     /** {@link #next} is on the stack: a write that completes at once does not recurse into it. */
     private boolean dispatching;
 
-    NodeRequestHandler(NodeRoutes routes, HttpMetrics metrics, InFlightRequests inFlight, EventExecutor mintExecutor,
-            int maxPipelined) {
+    NodeRequestHandler(NodeRoutes routes, HttpMetrics metrics, InFlightRequests inFlight, AnswerBudget budget,
+            EventExecutor mintExecutor, int maxPipelined) {
         this.routes = routes;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.budget = budget;
         this.mintExecutor = mintExecutor;
         this.maxPipelined = maxPipelined;
     }
@@ -237,6 +239,7 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
         Route route = Route.UNKNOWN;
         FullHttpResponse response = null;
         long ids = 0;
+        long budgetBytes = 0;
         boolean left = false;
         try {
             if (request.decoderResult().isFailure()) {
@@ -249,11 +252,15 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
                 if (!left) {
                     response = outcome.response();
                     ids = outcome.ids();
+                    budgetBytes = outcome.budgetBytes();
                 }
             }
         } catch (RequestRejected e) {
             LOG.debug("rejected {} {}: {}", request.method(), request.uri(), e.getMessage());
             response = Responses.error(alloc, e.status(), e.getMessage());
+            if (e.status().equals(HttpResponseStatus.SERVICE_UNAVAILABLE)) { // the answer budget is spent for now
+                response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
+            }
         } catch (MintRefusedException e) {
             LOG.debug("refused {} {}: {}", request.method(), request.uri(), e.getMessage());
             response = Responses.error(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
@@ -275,7 +282,7 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
         final boolean keepAlive = HttpUtil.isKeepAlive(request) && !request.decoderResult().isFailure();
         final boolean head = HttpMethod.HEAD.equals(request.method());
         request.release();
-        send(ctx, route, head ? withoutBody(response) : response, ids, keepAlive, received.receivedNanos);
+        send(ctx, route, head ? withoutBody(response) : response, ids, budgetBytes, keepAlive, received.receivedNanos);
         return true;
     }
 
@@ -301,10 +308,11 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Writes the response from whichever thread answered; once written (on the event loop), records it,
-     * counts its IDs as served or undelivered, and takes up the next request.
+     * counts its IDs as served or undelivered, gives its bytes back to the answer budget, and takes up
+     * the next request.
      */
-    private void send(ChannelHandlerContext ctx, Route route, FullHttpResponse response, long ids, boolean keepAlive,
-            long receivedNanos) {
+    private void send(ChannelHandlerContext ctx, Route route, FullHttpResponse response, long ids, long budgetBytes,
+            boolean keepAlive, long receivedNanos) {
         final boolean closes = !keepAlive || inFlight.draining()
                 || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(response.headers().get(HttpHeaderNames.CONNECTION, ""));
         if (closes) {
@@ -312,6 +320,7 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
         }
         final int status = response.status().code();
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
+            budget.giveBack(budgetBytes);
             metrics.answered(route, status, SystemClock.INSTANCE.monotonicNanos() - receivedNanos);
             if (ids > 0) {
                 if (written.isSuccess()) {

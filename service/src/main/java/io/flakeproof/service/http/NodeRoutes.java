@@ -35,15 +35,23 @@ final class NodeRoutes {
     private final IdNode node;
     private final int maxCount;
     private final PrometheusRegistry registry;
+    private final AnswerBudget budget;
 
-    NodeRoutes(IdNode node, int maxCount, PrometheusRegistry registry) {
+    NodeRoutes(IdNode node, int maxCount, PrometheusRegistry registry, AnswerBudget budget) {
         this.node = node;
         this.maxCount = maxCount;
         this.registry = registry;
+        this.budget = budget;
     }
 
-    /** A response and the number of IDs minted for it. */
-    record Outcome(FullHttpResponse response, long ids) {
+    /**
+     * A response, the number of IDs minted for it, and the bytes of the {@link AnswerBudget} it holds
+     * until it is written (0 for all but ID answers).
+     */
+    record Outcome(FullHttpResponse response, long ids, long budgetBytes) {
+        Outcome(FullHttpResponse response) {
+            this(response, 0, 0);
+        }
     }
 
     /**
@@ -63,7 +71,7 @@ final class NodeRoutes {
                     "method " + request.method() + " is not allowed on " + route.label() + "; allowed: "
                             + route.method());
             response.headers().set(HttpHeaderNames.ALLOW, route.method().name());
-            return new Outcome(response, 0);
+            return new Outcome(response);
         }
         if (!mayWait && (route == Route.RANGES || route == Route.METRICS)) {
             return null;
@@ -76,13 +84,13 @@ final class NodeRoutes {
             case DECODE:
                 final long id = RequestParams.id(Route.idSegment(uri.path()));
                 return new Outcome(Responses.json(HttpResponseStatus.OK,
-                        JsonBodies.decoded(alloc, node.layout().decode(id))), 0);
+                        JsonBodies.decoded(alloc, node.layout().decode(id))));
             case HEALTH: // reads volatile state and takes one short lock: never blocks
                 final NodeHealth health = node.health();
                 return new Outcome(Responses.json(health.status() == NodeHealth.Status.UNAVAILABLE
-                        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, JsonBodies.health(alloc, health)), 0);
+                        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, JsonBodies.health(alloc, health)));
             case METRICS:
-                return new Outcome(metrics(alloc), 0);
+                return new Outcome(metrics(alloc));
             default:
                 throw new IllegalStateException("no answer for route " + route);
         }
@@ -90,7 +98,8 @@ final class NodeRoutes {
 
     /**
      * All or nothing: {@code nextIds} either returns every ID or throws, and then the client gets a 503.
-     * Batches of more than a tick's sequence are paced ({@link PacedBatches}).
+     * Batches of more than a tick's sequence are paced ({@link PacedBatches}). The answer's buffer is
+     * taken from the {@link AnswerBudget} before anything is minted: over it, a 503.
      * With {@code Accept: application/octet-stream} the body is the IDs as 8-byte big-endian longs, and
      * {@code format} (still checked) does not apply.
      */
@@ -98,33 +107,51 @@ final class NodeRoutes {
         final int count = RequestParams.count(uri, maxCount);
         final boolean asStrings = RequestParams.idsAsStrings(uri);
         final boolean binary = RequestParams.prefersOctetStream(request.headers());
-        final long[] ids;
-        if (mayWait) {
-            ids = PacedBatches.nextIds(node.generator(), count);
-        } else if (count == 1) {
-            final long id = node.generator().tryNextId();
-            if (id == SnowflakeGenerator.WOULD_WAIT) {
-                return null;
-            }
-            ids = new long[] {id};
-        } else {
+        if (!mayWait && count > 1) {
             return null;
         }
-        if (binary) {
-            final ByteBuf body = alloc.buffer(count * Long.BYTES);
-            for (long id : ids) {
-                body.writeLong(id); // big-endian, as ByteBuf always writes
-            }
-            return new Outcome(Responses.of(HttpResponseStatus.OK, body, HttpHeaderValues.APPLICATION_OCTET_STREAM), count);
+        final long answerBytes = binary ? (long) count * Long.BYTES : JsonBodies.idsCapacity(count);
+        if (!budget.tryTake(answerBytes)) {
+            throw new RequestRejected(HttpResponseStatus.SERVICE_UNAVAILABLE, "the node holds " + budget.held()
+                    + " bytes of answers not yet written to their clients, at most " + budget.maxBytes()
+                    + ": try again");
         }
-        return new Outcome(Responses.json(HttpResponseStatus.OK, JsonBodies.ids(alloc, ids, asStrings)), count);
+        boolean handedOver = false;
+        try {
+            final long[] ids;
+            if (mayWait) {
+                ids = PacedBatches.nextIds(node.generator(), count);
+            } else {
+                final long id = node.generator().tryNextId();
+                if (id == SnowflakeGenerator.WOULD_WAIT) {
+                    return null;
+                }
+                ids = new long[] {id};
+            }
+            final FullHttpResponse response;
+            if (binary) {
+                final ByteBuf body = alloc.buffer(count * Long.BYTES);
+                for (long id : ids) {
+                    body.writeLong(id); // big-endian, as ByteBuf always writes
+                }
+                response = Responses.of(HttpResponseStatus.OK, body, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+            } else {
+                response = Responses.json(HttpResponseStatus.OK, JsonBodies.ids(alloc, ids, asStrings));
+            }
+            handedOver = true;
+            return new Outcome(response, count, answerBytes);
+        } finally {
+            if (!handedOver) {
+                budget.giveBack(answerBytes);
+            }
+        }
     }
 
     private Outcome ranges(ByteBufAllocator alloc, QueryStringDecoder uri) {
         final int count = RequestParams.count(uri, maxCount);
         final boolean asStrings = RequestParams.idsAsStrings(uri);
         final List<IdRange> ranges = PacedBatches.nextRanges(node.generator(), count);
-        return new Outcome(Responses.json(HttpResponseStatus.OK, JsonBodies.ranges(alloc, ranges, asStrings)), count);
+        return new Outcome(Responses.json(HttpResponseStatus.OK, JsonBodies.ranges(alloc, ranges, asStrings)), count, 0);
     }
 
     private FullHttpResponse metrics(ByteBufAllocator alloc) {

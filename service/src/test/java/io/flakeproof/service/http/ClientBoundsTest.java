@@ -123,6 +123,40 @@ class ClientBoundsTest {
     }
 
     @Test
+    void answers503WithoutMintingWhenTheAnswersHeldForClientsWouldPassTheBudget() throws InterruptedException {
+        final HttpSettings settings = bounds(8, Duration.ofSeconds(10), Duration.ofMinutes(1))
+                .withMaxAnswerBytes(8 * 1024 * 1024);
+        try (LoopbackNode node = new LoopbackNode(settings)) {
+            final List<RawConnection> neverReading = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    neverReading.add(RawConnection.open(node.port(), 4096)
+                            .send("POST /ids?count=100000 HTTP/1.1\r\nHost: node\r\n\r\n".repeat(10)));
+                }
+                // Once their sockets' buffers are full, each holds one answer of 2,200,016 bytes.
+                final long minted = node.awaitMintingStops();
+                assertThat(value(node, "flakeproof_http_answers_held_bytes")).isEqualTo(3 * 2_200_016);
+                try (RawConnection client = node.connect()) {
+                    final Answer refused = client.send("POST /ids?count=100000 HTTP/1.1\r\n" + HOST + "\r\n").read();
+                    assertThat(refused.status()).isEqualTo(503);
+                    assertThat(refused.header("retry-after")).isEqualTo("1");
+                    assertThat(refused.text()).startsWith("{\"error\":\"the node holds ")
+                            .endsWith(" bytes of answers not yet written to their clients, at most 8388608: try again\"}");
+                    assertThat(node.generator.idsMinted()).as("minted for the refused request").isEqualTo(minted);
+                    assertThat(client.send("POST /ids?count=10 HTTP/1.1\r\n" + HOST + "\r\n").read().ids()).hasSize(10);
+                }
+            } finally {
+                neverReading.forEach(RawConnection::close);
+            }
+            assertThat(awaitValue(node, "flakeproof_http_answers_held_bytes", 0)).isTrue();
+            try (RawConnection client = node.connect()) {
+                assertThat(client.send("POST /ids?count=100000 HTTP/1.1\r\n" + HOST + "\r\n").read().ids())
+                        .hasSize(100_000);
+            }
+        }
+    }
+
+    @Test
     void refusesAConnectionOverTheCapWith503AndServesAgainOnceOneCloses() {
         try (LoopbackNode node = new LoopbackNode(bounds(3, Duration.ofSeconds(10), Duration.ofMinutes(1)))) {
             final List<RawConnection> open = new ArrayList<>();

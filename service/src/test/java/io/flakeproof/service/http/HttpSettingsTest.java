@@ -45,6 +45,15 @@ class HttpSettingsTest {
     }
 
     @Test
+    void boundsTheAnswersHeldByTheWholeNodeTo256MiBByDefault() {
+        assertThat(HttpSettings.defaults().maxAnswerBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(HttpSettings.defaults().withMaxAnswerBytes(1 << 20).maxAnswerBytes()).isEqualTo(1 << 20);
+        assertThatThrownBy(() -> HttpSettings.defaults().withMaxAnswerBytes((1 << 20) - 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxAnswerBytes must be in [1048576, 68719476736]: 1048575");
+    }
+
+    @Test
     void acceptsTheBoundsThemselves() {
         assertThat(new HttpSettings("0.0.0.0", 0, 1, 0).maxCount()).isEqualTo(1);
         assertThat(new HttpSettings("::1", 65_535, 1_000_000, 16 * 1024 * 1024).maxCount()).isEqualTo(1_000_000);

@@ -44,6 +44,25 @@ final class LoopbackNode implements AutoCloseable {
         return RawConnection.open(port());
     }
 
+    /**
+     * The minted count once it has not moved for half a second, polled every 100 ms for at most 30 s:
+     * for clients that never read, the point where every connection holds all it can.
+     */
+    long awaitMintingStops() throws InterruptedException {
+        long last = -1;
+        int unchanged = 0;
+        for (int poll = 0; poll < 300 && unchanged < 5; poll++) {
+            Thread.sleep(100);
+            final long now = generator.idsMinted();
+            unchanged = now == last && now > 0 ? unchanged + 1 : 0;
+            last = now;
+        }
+        if (unchanged < 5) {
+            throw new AssertionError("minting did not stop within 30 s: " + last + " IDs minted");
+        }
+        return last;
+    }
+
     /** What the node logged since it started. */
     String log() {
         synchronized (log) {

@@ -33,7 +33,7 @@ class NeverReadingClientsTest {
                     clients.add(RawConnection.open(node.port(), 4096)
                             .send(("POST /ids?count=" + COUNT + " HTTP/1.1\r\nHost: node\r\n\r\n").repeat(REQUESTS_EACH)));
                 }
-                final long minted = awaitMintingStops(node);
+                final long minted = node.awaitMintingStops();
                 final long held = bufferMemory() - before;
 
                 // Per client: the answer being written, and what the socket buffers took before it.
@@ -43,20 +43,6 @@ class NeverReadingClientsTest {
                 clients.forEach(RawConnection::close);
             }
         }
-    }
-
-    /** The minted count once it has not moved for half a second, polled for at most 30 s. */
-    private static long awaitMintingStops(LoopbackNode node) throws InterruptedException {
-        long last = -1;
-        int unchanged = 0;
-        for (int poll = 0; poll < 300 && unchanged < 5; poll++) {
-            Thread.sleep(100);
-            final long now = node.generator.idsMinted();
-            unchanged = now == last && now > 0 ? unchanged + 1 : 0;
-            last = now;
-        }
-        assertThat(unchanged).as("minting stopped within 30 s").isEqualTo(5);
-        return last;
     }
 
     /** Heap and direct memory that Netty's default allocator holds for buffers. */
