@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class AnswerBudget {
 
+    /** Seconds a client refused for a spent budget should wait: answers are written in milliseconds once read. */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     private final long maxBytes;
     private final AtomicLong held = new AtomicLong();
 

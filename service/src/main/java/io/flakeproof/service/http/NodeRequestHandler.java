@@ -60,9 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every answer that is not a 200 is JSON {@code {"error":"..."}}: 400 for a bad parameter, 404
  * for an unknown path, 405 (with {@code Allow}) for another method on a known path, 503 (with
- * {@code Retry-After}) when the node cannot mint or its {@link AnswerBudget} is spent, 500 for anything unexpected (never from bad input;
- * logged with its stack trace at most once a minute, at DEBUG otherwise; the body never holds it).
- * Bad input is logged at DEBUG only.
+ * {@code Retry-After}) when the node cannot mint or its {@link AnswerBudget} is spent, 500 for anything
+ * unexpected (never from bad input; logged with its stack trace at most once a minute, at DEBUG
+ * otherwise; the body never holds it). Bad input is logged at DEBUG only.
  */
 final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
 
@@ -259,7 +259,7 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("rejected {} {}: {}", request.method(), request.uri(), e.getMessage());
             response = Responses.error(alloc, e.status(), e.getMessage());
             if (e.status().equals(HttpResponseStatus.SERVICE_UNAVAILABLE)) { // the answer budget is spent for now
-                response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
+                response.headers().setInt(HttpHeaderNames.RETRY_AFTER, AnswerBudget.RETRY_AFTER_SECONDS);
             }
         } catch (MintRefusedException e) {
             LOG.debug("refused {} {}: {}", request.method(), request.uri(), e.getMessage());
@@ -269,11 +269,9 @@ final class NodeRequestHandler extends ChannelInboundHandlerAdapter {
             logUnexpected(request, e);
             response = Responses.error(alloc, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
         } finally {
-            if (!left) {
-                if (response == null) { // an Error escaped: nothing will be written
-                    request.release();
-                    ctx.executor().execute(() -> answered(ctx));
-                }
+            if (!left && response == null) { // an Error escaped: nothing will be written
+                request.release();
+                ctx.executor().execute(() -> answered(ctx));
             }
         }
         if (left) {
