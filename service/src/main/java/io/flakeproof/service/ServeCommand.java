@@ -91,14 +91,44 @@ final class ServeCommand implements Callable<Integer> {
             description = "The largest count one request may ask for; default ${DEFAULT-VALUE}.")
     private int maxCount;
 
+    @Option(names = "--max-request-bytes", defaultValue = "65536",
+            description = "The largest request body accepted (413 past it); default ${DEFAULT-VALUE}.")
+    private int maxRequestBytes;
+
+    @Option(names = "--max-connections", defaultValue = "1024",
+            description = "Connections open at once; one more is answered 503 and closed. Default ${DEFAULT-VALUE}.")
+    private int maxConnections;
+
+    @Option(names = "--max-pipelined", defaultValue = "16",
+            description = "Requests of one connection received and not yet answered before the node stops reading it; "
+                    + "default ${DEFAULT-VALUE}.")
+    private int maxPipelined;
+
+    @Option(names = "--request-timeout", defaultValue = "10s",
+            description = "How long a request may take to arrive whole once it has begun (408 past it); "
+                    + "default ${DEFAULT-VALUE}.")
+    private String requestTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s",
+            description = "How long a connection may go with nothing read or written before it is closed; "
+                    + "default ${DEFAULT-VALUE}.")
+    private String idleTimeout;
+
+    @Option(names = "--max-answer-bytes", defaultValue = "268435456",
+            description = "Bytes of ID answers the node holds until written to their clients; a request past it gets "
+                    + "a 503 and nothing is minted. Default ${DEFAULT-VALUE} (256 MiB).")
+    private long maxAnswerBytes;
+
     @Override
     public Integer call() throws InterruptedException {
         final BitLayout layout = layoutOptions.layout();
         final DriftPolicy policy = Arguments.check(spec, () -> DriftPolicy.parse(driftPolicy));
         final Duration window = Arguments.check(spec, () -> Durations.parse(leaseWindow));
         final Duration session = Arguments.check(spec, () -> Durations.parse(sessionTimeout));
+        final Duration request = Arguments.check(spec, () -> Durations.parse(requestTimeout));
+        final Duration idle = Arguments.check(spec, () -> Durations.parse(idleTimeout));
         final HttpSettings http = Arguments.check(spec, () -> new HttpSettings(bind, requirePort("port", port),
-                maxCount, HttpSettings.DEFAULT_MAX_REQUEST_BYTES));
+                maxCount, maxRequestBytes, maxConnections, maxPipelined, request, idle, maxAnswerBytes));
         requirePort("zookeeper-port", zookeeperPort);
         Arguments.check(spec, () -> {
             layout.requireDatacenter(datacenter);

@@ -20,6 +20,12 @@ class ServeOptionsTest {
         "serve --datacenter 1             | flakeproof: datacenterId must be in [0, 0]: 1",
         "serve --cluster a/b              | flakeproof: cluster must be 1 to 64 of [A-Za-z0-9._-]: 'a/b'",
         "serve --max-count 0              | flakeproof: maxCount must be in [1, 1000000]: 0",
+        "serve --max-connections 0        | flakeproof: maxConnections must be in [1, 1000000]: 0",
+        "serve --max-pipelined 2000       | flakeproof: maxPipelined must be in [1, 1024]: 2000",
+        "serve --max-request-bytes -1     | flakeproof: maxRequestBytes must be in [0, 16777216]: -1",
+        "serve --max-answer-bytes 1000    | flakeproof: maxAnswerBytes must be in [1048576, 68719476736]: 1000",
+        "serve --request-timeout 0s       | flakeproof: requestTimeout must be in [1ms, 1h]: 0ms",
+        "serve --idle-timeout 5           | flakeproof: duration must be a whole number with a unit ms, s, m or h, such as 250ms or 5s: '5'",
         "serve --layout 41/0/10/11        | flakeproof: tick, datacenter, worker and sequence bits must sum to 63 (or 53 for IDs below 2^53): 41+0+10+11 = 62",
         "serve --port http                | flakeproof: Invalid value for option '--port': 'http' is not an int",
     })

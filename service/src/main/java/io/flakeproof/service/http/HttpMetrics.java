@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP layer's own metrics. The {@code route} label is a path template of {@link Route} and
@@ -13,9 +14,15 @@ import io.prometheus.metrics.model.snapshots.Unit;
  *   <li>{@code flakeproof_http_request_duration_seconds{route,status}}: from the request being whole
  *       on the event loop (so queueing for the mint executor counts) to its response being written;</li>
  *   <li>{@code flakeproof_http_requests_total{route,status}}: responses sent, 413s included;</li>
- *   <li>{@code flakeproof_http_ids_served_total{route}}: IDs put in 200 responses of {@code /ids} and
- *       {@code /ids/ranges};</li>
- *   <li>{@code flakeproof_http_requests_in_flight}: requests received and not yet answered.</li>
+ *   <li>{@code flakeproof_http_ids_served_total{route}}: IDs delivered: in 200 responses of {@code /ids} and
+ *       {@code /ids/ranges} written to their connection;</li>
+ *   <li>{@code flakeproof_http_ids_undelivered_total{route}}: IDs minted for a response that could not be
+ *       written, because the client left while they were minted (the node mints nothing for a connection
+ *       it already knows to be closed);</li>
+ *   <li>{@code flakeproof_http_requests_in_flight}: requests received and not yet answered;</li>
+ *   <li>{@code flakeproof_http_connections_open} and {@code flakeproof_http_connections_refused_total}:
+ *       connections open now, and those refused at the cap;</li>
+ *   <li>{@code flakeproof_http_answers_held_bytes}: the {@link AnswerBudget} taken now.</li>
  * </ul>
  */
 final class HttpMetrics {
@@ -31,13 +38,16 @@ final class HttpMetrics {
     private final Histogram latency;
     private final Counter requests;
     private final Counter idsServed;
+    private final Counter idsUndelivered;
+    private final Counter connectionsRefused;
 
     /**
      * Registers the metrics in {@code registry}.
      *
      * @throws IllegalArgumentException if the registry already holds them (one HTTP layer per registry)
      */
-    HttpMetrics(PrometheusRegistry registry, InFlightRequests inFlight) {
+    HttpMetrics(PrometheusRegistry registry, InFlightRequests inFlight, AtomicInteger openConnections,
+            AnswerBudget budget) {
         latency = Histogram.builder()
                 .name("flakeproof_http_request_duration_seconds")
                 .unit(Unit.SECONDS)
@@ -53,8 +63,28 @@ final class HttpMetrics {
                 .register(registry);
         idsServed = Counter.builder()
                 .name("flakeproof_http_ids_served")
-                .help("IDs handed out in HTTP responses, by route")
+                .help("IDs delivered in HTTP responses written to their connection, by route")
                 .labelNames("route")
+                .register(registry);
+        idsUndelivered = Counter.builder()
+                .name("flakeproof_http_ids_undelivered")
+                .help("IDs minted for HTTP responses that could not be written (the client left), by route")
+                .labelNames("route")
+                .register(registry);
+        connectionsRefused = Counter.builder()
+                .name("flakeproof_http_connections_refused")
+                .help("Connections answered 503 and closed because the node held as many as it may")
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("flakeproof_http_connections_open")
+                .help("HTTP connections open")
+                .callback(gauge -> gauge.call(openConnections.get()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("flakeproof_http_answers_held_bytes")
+                .unit(Unit.BYTES)
+                .help("Bytes of ID answers held until they are written to their connections")
+                .callback(gauge -> gauge.call(budget.held()))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("flakeproof_http_requests_in_flight")
@@ -70,8 +100,18 @@ final class HttpMetrics {
         requests.labelValues(route.label(), statusLabel).inc();
     }
 
-    /** {@code count} IDs went into a response of {@code route}. */
+    /** {@code count} IDs of a response of {@code route} were written to its connection. */
     void served(Route route, long count) {
         idsServed.labelValues(route.label()).inc(count);
+    }
+
+    /** {@code count} IDs were minted for a response of {@code route} that could not be written. */
+    void undelivered(Route route, long count) {
+        idsUndelivered.labelValues(route.label()).inc(count);
+    }
+
+    /** A connection was refused at the cap. */
+    void connectionRefused() {
+        connectionsRefused.inc();
     }
 }

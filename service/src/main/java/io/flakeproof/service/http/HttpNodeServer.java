@@ -12,11 +12,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,20 +34,31 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * One boss event loop accepts; the worker event loops (Netty's default count, twice the cores) read,
- * decode, aggregate and write, and never block. Requests are answered on a separate
- * {@link DefaultEventExecutorGroup} of {@value #MINT_THREADS} threads, the <em>mint executor group</em>,
- * because answering may block: a mint waits for the clock when the sequence of a tick is spent or the
- * clock stepped back (bounded by the drift policy, up to about a second), and a batch of 100,000 IDs
- * takes about 25 ms. On an event loop either would stall every connection of that loop. The last
- * handler of each channel hands its requests over explicitly ({@code NodeRequestHandler}), rather than
- * through {@code pipeline.addLast(group, ...)}, which Netty 4.2 deprecates.
+ * decode, aggregate and write, and never block. Requests that may block are answered on the
+ * <em>mint executor</em>, {@value #MINT_THREADS} threads over one shared queue
+ * ({@link UnorderedThreadPoolEventExecutor}), because answering may block: a mint waits for the clock
+ * when the sequence of a tick is spent or the clock stepped back (bounded by the drift policy, up to
+ * about a second), and a batch of 100,000 IDs takes about 25 ms. On an event loop either would stall
+ * every connection of that loop. The last handler of each channel hands its requests over explicitly
+ * ({@code NodeRequestHandler}), rather than through {@code pipeline.addLast(group, ...)}, which Netty
+ * 4.2 deprecates.
  *
  * <p>Why two threads: the generator is one CAS on one {@code AtomicLong}, so more minting threads
- * add contention, not IDs; two let a second request proceed while one waits for the clock. Each
- * channel is pinned to one mint thread, so a connection's requests are answered in order (HTTP/1.1
- * pipelining needs that). The price: {@code /health} and {@code /metrics} are answered on the mint
- * threads too, so while a mint waits for the clock, requests on the channels of its thread wait as
- * well, at most as long as that mint (the policy's {@code maxWait} plus a tick).
+ * add contention, not IDs; two let a second request proceed while one waits for the clock. Why one
+ * shared queue: each connection has at most one request with the executor at a time (the handler
+ * answers a connection's requests one after another, in order, as HTTP/1.1 pipelining needs), so a
+ * connection with a queue of large batches holds one thread, not a thread's whole queue, and a request
+ * of another connection waits at most for the tasks ahead of it, one per busy connection. Health,
+ * decoding, errors and single IDs that need no clock wait are answered on the event loop and never
+ * wait for the executor at all. Batches larger than a tick's sequence park between ticks rather than
+ * spin ({@code PacedBatches}), so a queue of them does not take a core from the rest.
+ *
+ * <h2>What a client may hold</h2>
+ * The connection cap, the per-connection queue with backpressure, the request and idle timeouts
+ * (see {@link HttpSettings}) bound what one client holds: with the defaults, at most 16 queued
+ * requests, one response being written (at most {@code maxCount} IDs: about 2.2 MB of JSON strings at
+ * 100,000) and the socket's kernel buffers, for at most the idle timeout once it stops reading. The
+ * answer budget ({@code AnswerBudget}) bounds the ID answers of all connections together.
  *
  * <h2>Lifecycle</h2>
  * {@link #start} binds or throws; {@link #close} stops gracefully, once: it closes the listening
@@ -68,17 +80,17 @@ public final class HttpNodeServer implements AutoCloseable {
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final EventExecutorGroup mintGroup;
+    private final EventExecutor mintExecutor;
     private final ChannelGroup channels;
     private final NodePipeline pipeline;
     private final Channel serverChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HttpNodeServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutorGroup mintGroup,
+    private HttpNodeServer(EventLoopGroup boss, EventLoopGroup workers, EventExecutor mintExecutor,
             ChannelGroup channels, NodePipeline pipeline, Channel serverChannel) {
         this.boss = boss;
         this.workers = workers;
-        this.mintGroup = mintGroup;
+        this.mintExecutor = mintExecutor;
         this.channels = channels;
         this.pipeline = pipeline;
         this.serverChannel = serverChannel;
@@ -100,25 +112,27 @@ public final class HttpNodeServer implements AutoCloseable {
                 new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("flakeproof-http-boss"), NioIoHandler.newFactory());
         final EventLoopGroup workers =
                 new MultiThreadIoEventLoopGroup(new DefaultThreadFactory("flakeproof-http"), NioIoHandler.newFactory());
-        final EventExecutorGroup mintGroup =
-                new DefaultEventExecutorGroup(MINT_THREADS, new DefaultThreadFactory("flakeproof-mint"));
+        final EventExecutor mintExecutor =
+                new UnorderedThreadPoolEventExecutor(MINT_THREADS, new DefaultThreadFactory("flakeproof-mint"));
         final ChannelGroup channels = new DefaultChannelGroup("flakeproof-http", GlobalEventExecutor.INSTANCE);
         final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // A client's half-close (shutdown(SHUT_WR)) is an event, not a close: its requests are still answered.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channels.add(channel);
-                        pipeline.install(channel.pipeline(), mintGroup);
+                        pipeline.install(channel.pipeline(), mintExecutor);
                     }
                 });
         final Channel serverChannel;
         try {
             serverChannel = bootstrap.bind(settings.bind(), settings.port()).syncUninterruptibly().channel();
         } catch (Exception e) { // bind rethrows the channel's checked exception (BindException) unchecked
-            shutDown(boss, workers, mintGroup);
+            shutDown(boss, workers, mintExecutor);
             final String message = "cannot listen on " + settings.bind() + ":" + settings.port() + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             if (e instanceof IOException) {
@@ -126,7 +140,7 @@ public final class HttpNodeServer implements AutoCloseable {
             }
             throw new IllegalStateException(message, e);
         }
-        final HttpNodeServer server = new HttpNodeServer(boss, workers, mintGroup, channels, pipeline, serverChannel);
+        final HttpNodeServer server = new HttpNodeServer(boss, workers, mintExecutor, channels, pipeline, serverChannel);
         LOG.info("serving HTTP on {}:{}", settings.bind(), server.port());
         return server;
     }
@@ -158,7 +172,7 @@ public final class HttpNodeServer implements AutoCloseable {
             LOG.warn("interrupted while draining; stopping with {} requests in flight", inFlight.count());
         }
         channels.close().awaitUninterruptibly(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-        shutDown(boss, workers, mintGroup);
+        shutDown(boss, workers, mintExecutor);
         LOG.info("HTTP server stopped");
     }
 

@@ -39,9 +39,14 @@ final class JsonBodies {
         void write(JsonGenerator json) throws IOException;
     }
 
+    /** The buffer {@link #ids} starts with for {@code count} IDs: room for every ID as a string. */
+    static long idsCapacity(int count) {
+        return 16 + (long) count * BYTES_PER_ID;
+    }
+
     /** {@code {"ids":[1,2,3]}}, or with {@code asStrings} {@code {"ids":["1","2","3"]}}. */
     static ByteBuf ids(ByteBufAllocator alloc, long[] ids, boolean asStrings) {
-        return write(alloc, 16 + ids.length * BYTES_PER_ID, json -> {
+        return write(alloc, (int) idsCapacity(ids.length), json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("ids");
             for (long id : ids) {

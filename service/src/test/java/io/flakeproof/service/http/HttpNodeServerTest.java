@@ -112,7 +112,8 @@ class HttpNodeServerTest {
         }
     }
 
-    private static void awaitOrFail(CountDownLatch latch) {
+    /** Waits at most 5 s for the latch, else fails the test. */
+    static void awaitOrFail(CountDownLatch latch) {
         try {
             if (!latch.await(5, TimeUnit.SECONDS)) {
                 throw new AssertionError("waited 5 s for " + latch);
