@@ -65,11 +65,16 @@ final class CuratorLeaseStore implements LeaseStore {
                 } else if (rc != KeeperException.Code.OK) {
                     reply(op, StoreResult.ClusterRead.failed(kindOf(rc), "read of " + path + ": " + rc));
                 } else {
+                    final ClusterRecord record;
                     try {
-                        reply(op, StoreResult.ClusterRead.ok(ClusterRecord.fromBytes(event.getData())));
+                        record = ClusterRecord.fromBytes(event.getData());
                     } catch (IllegalArgumentException e) {
                         reply(op, StoreResult.ClusterRead.failed(StoreResult.Kind.FAILED, path + ": " + e.getMessage()));
+                        return;
                     }
+                    // A cluster created before markers, or whose marker's creation was cut short, gets it now.
+                    ensure(op, paths.clusterMarker(record.clusterId()), () -> reply(op, StoreResult.ClusterRead.ok(record)),
+                            StoreResult.ClusterRead::failed);
                 }
             }).forPath(path), StoreResult.ClusterRead::failed);
         }).forPath(paths.root()), StoreResult.ClusterRead::failed);
@@ -80,7 +85,12 @@ final class CuratorLeaseStore implements LeaseStore {
         final String path = paths.layout();
         background(op, () -> client.create().creatingParentsIfNeeded().inBackground((c, event) -> {
             final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-            reply(op, rc == KeeperException.Code.OK ? StoreResult.Written.ok(0, 0) : written(rc, "create of " + path));
+            if (rc != KeeperException.Code.OK) {
+                reply(op, written(rc, "create of " + path));
+                return;
+            }
+            ensure(op, paths.clusterMarker(record.clusterId()), () -> reply(op, StoreResult.Written.ok(0, 0)),
+                    StoreResult.Written::failed);
         }).forPath(path, record.toBytes()), StoreResult.Written::failed);
     }
 
@@ -105,50 +115,34 @@ final class CuratorLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void createRecord(long op, long datacenterId, long workerId, WorkerRecord record) {
+    public void createRecord(long op, String clusterId, long datacenterId, long workerId, WorkerRecord record) {
         final String path = paths.worker(datacenterId, workerId);
-        // The owners' folder first, so that the claim's transaction finds it.
-        background(op, () -> client.create().creatingParentsIfNeeded().inBackground((c, folder) -> {
-            final KeeperException.Code rf = KeeperException.Code.get(folder.getResultCode());
-            if (rf != KeeperException.Code.OK && rf != KeeperException.Code.NODEEXISTS) {
-                reply(op, written(rf, "create of " + paths.owners(datacenterId)));
-                return;
-            }
-            background(op, () -> client.create().creatingParentsIfNeeded().inBackground((c2, event) -> {
-                final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-                reply(op, rc == KeeperException.Code.OK ? StoreResult.Written.ok(0, 0) : written(rc, "create of " + path));
-            }).forPath(path, record.toBytes()), StoreResult.Written::failed);
-        }).forPath(paths.owners(datacenterId)), StoreResult.Written::failed);
+        // The pool's folders first (the claim's transaction needs the owners' one); then the record, fenced
+        // by the cluster's marker, so that a wiped registry gets no record at floor 0.
+        ensure(op, paths.owners(datacenterId), () -> ensure(op, paths.workers(datacenterId), () -> transaction(op,
+                "create of " + path, null, 0, cluster(clusterId),
+                client.transactionOp().create().forPath(path, record.toBytes())), StoreResult.Written::failed),
+                StoreResult.Written::failed);
     }
 
     @Override
-    public void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
+    public void claim(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
+            WorkerRecord record) {
         final String path = paths.worker(datacenterId, workerId);
-        background(op, () -> {
-            final CuratorOp recordOp = client.transactionOp().setData().withVersion(expectedVersion)
-                    .forPath(path, record.toBytes());
-            final CuratorOp ownerOp = client.transactionOp().create().withMode(CreateMode.EPHEMERAL)
-                    .forPath(paths.owner(datacenterId, workerId), record.holder().getBytes(StandardCharsets.UTF_8));
-            client.transaction().inBackground((c, event) -> {
-                final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-                final Stat stat = rc == KeeperException.Code.OK ? statOf(event.getOpResults(), path) : null;
-                reply(op, stat != null ? StoreResult.Written.ok(stat.getVersion(), stat.getMtime())
-                        : rc == KeeperException.Code.OK ? StoreResult.Written.failed(StoreResult.Kind.UNKNOWN,
-                                "claim of " + path + ": the transaction returned no Stat for the record")
-                        : written(rc, "claim of " + path));
-            }).forOperations(recordOp, ownerOp);
-        }, StoreResult.Written::failed);
+        background(op, () -> transaction(op, "claim of " + path, path, 0, cluster(clusterId),
+                client.transactionOp().setData().withVersion(expectedVersion).forPath(path, record.toBytes()),
+                client.transactionOp().create().withMode(CreateMode.EPHEMERAL)
+                        .forPath(paths.owner(datacenterId, workerId), record.holder().getBytes(StandardCharsets.UTF_8))),
+                StoreResult.Written::failed);
     }
 
     @Override
-    public void write(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
+    public void write(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
+            WorkerRecord record) {
         final String path = paths.worker(datacenterId, workerId);
-        background(op, () -> client.setData().withVersion(expectedVersion).inBackground((c, event) -> {
-            final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-            reply(op, rc == KeeperException.Code.OK
-                    ? StoreResult.Written.ok(event.getStat().getVersion(), event.getStat().getMtime())
-                    : written(rc, "write of " + path));
-        }).forPath(path, record.toBytes()), StoreResult.Written::failed);
+        background(op, () -> transaction(op, "write of " + path, path, 0, cluster(clusterId),
+                client.transactionOp().setData().withVersion(expectedVersion).forPath(path, record.toBytes())),
+                StoreResult.Written::failed);
     }
 
     @Override
@@ -167,21 +161,55 @@ final class CuratorLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void deleteOwner(long op, long datacenterId, long workerId, int recordVersion) {
+    public void deleteOwner(long op, String clusterId, long datacenterId, long workerId, int recordVersion) {
         final String owner = paths.owner(datacenterId, workerId);
-        background(op, () -> {
-            final CuratorOp check = client.transactionOp().check().withVersion(recordVersion)
-                    .forPath(paths.worker(datacenterId, workerId));
-            final CuratorOp delete = client.transactionOp().delete().forPath(owner);
-            client.transaction().inBackground((c, event) -> {
-                final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-                reply(op, rc == KeeperException.Code.OK ? StoreResult.Written.ok(recordVersion, 0)
-                        : written(rc, "delete of " + owner + " at record version " + recordVersion));
-            }).forOperations(check, delete);
-        }, StoreResult.Written::failed);
+        background(op, () -> transaction(op, "delete of " + owner + " at record version " + recordVersion, null,
+                recordVersion, cluster(clusterId),
+                client.transactionOp().check().withVersion(recordVersion).forPath(paths.worker(datacenterId, workerId)),
+                client.transactionOp().delete().forPath(owner)), StoreResult.Written::failed);
     }
 
     // ---- helpers ----
+
+    /** The check that fences every write: cluster {@code clusterId}'s marker exists. */
+    private CuratorOp cluster(String clusterId) throws Exception {
+        return client.transactionOp().check().forPath(paths.clusterMarker(clusterId));
+    }
+
+    /**
+     * Runs {@code ops} as one transaction and replies: OK with the version and modification time of
+     * {@code statPath}'s write, or (no {@code statPath}) with {@code okVersion} and no time; otherwise the
+     * first failing operation's code.
+     */
+    private void transaction(long op, String what, String statPath, int okVersion, CuratorOp... ops)
+            throws Exception {
+        client.transaction().inBackground((c, event) -> {
+            final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
+            if (rc != KeeperException.Code.OK) {
+                reply(op, written(rc, what));
+                return;
+            }
+            if (statPath == null) {
+                reply(op, StoreResult.Written.ok(okVersion, 0));
+                return;
+            }
+            final Stat stat = statOf(event.getOpResults(), statPath);
+            reply(op, stat != null ? StoreResult.Written.ok(stat.getVersion(), stat.getMtime())
+                    : StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, what + ": the transaction returned no Stat"));
+        }).forOperations(ops);
+    }
+
+    /** Creates {@code path} and its parents unless it exists, then runs {@code next}. */
+    private void ensure(long op, String path, ThrowingRunnable next, FailedResult failure) {
+        background(op, () -> client.create().creatingParentsIfNeeded().inBackground((c, event) -> {
+            final KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
+            if (rc == KeeperException.Code.OK || rc == KeeperException.Code.NODEEXISTS) {
+                background(op, next, failure);
+            } else {
+                reply(op, failure.failed(kindOf(rc), "create of " + path + ": " + rc));
+            }
+        }).forPath(path), failure);
+    }
 
     /** An operation Curator refuses to even start (client closed) fails for certain. */
     private void background(long op, ThrowingRunnable start, FailedResult failure) {

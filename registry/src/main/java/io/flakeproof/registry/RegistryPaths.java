@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * Where a cluster's lease state lives in ZooKeeper:
  * <pre>
- * /flakeproof/&lt;cluster&gt;/layout                persistent: the fleet's layout, epoch and cluster id
+ * /flakeproof/&lt;cluster&gt;/layout                persistent: the fleet's layout, epoch, cluster id and floor
+ * /flakeproof/&lt;cluster&gt;/ids/&lt;clusterId&gt;         persistent: the cluster id's marker, which every write checks
  * /flakeproof/&lt;cluster&gt;/workers/&lt;dc&gt;/&lt;w&gt;      persistent, never deleted: {holderEpoch, holder, ceilingTick}
  * /flakeproof/&lt;cluster&gt;/owners/&lt;dc&gt;/&lt;w&gt;       ephemeral: the holder's session (a liveness hint only)
  * </pre>
@@ -30,6 +31,14 @@ public record RegistryPaths(String cluster) {
 
     public String layout() {
         return root() + "/layout";
+    }
+
+    /**
+     * The marker of cluster id {@code clusterId}: created with the cluster's record, checked by every write
+     * of a worker record in the same transaction, so that writes of a wiped registry's holders fail.
+     */
+    public String clusterMarker(String clusterId) {
+        return root() + "/ids/" + clusterId;
     }
 
     public String workers(long datacenterId) {

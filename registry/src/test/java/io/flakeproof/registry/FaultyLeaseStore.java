@@ -121,18 +121,20 @@ final class FaultyLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void createRecord(long op, long datacenterId, long workerId, WorkerRecord record) {
-        send(new LeaseCommand.CreateRecord(op, datacenterId, workerId, record));
+    public void createRecord(long op, String clusterId, long datacenterId, long workerId, WorkerRecord record) {
+        send(new LeaseCommand.CreateRecord(op, clusterId, datacenterId, workerId, record));
     }
 
     @Override
-    public void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
-        send(new LeaseCommand.Claim(op, datacenterId, workerId, expectedVersion, record));
+    public void claim(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
+            WorkerRecord record) {
+        send(new LeaseCommand.Claim(op, clusterId, datacenterId, workerId, expectedVersion, record));
     }
 
     @Override
-    public void write(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
-        send(new LeaseCommand.Write(op, datacenterId, workerId, expectedVersion, record));
+    public void write(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
+            WorkerRecord record) {
+        send(new LeaseCommand.Write(op, clusterId, datacenterId, workerId, expectedVersion, record));
     }
 
     @Override
@@ -141,7 +143,7 @@ final class FaultyLeaseStore implements LeaseStore {
     }
 
     @Override
-    public void deleteOwner(long op, long datacenterId, long workerId, int recordVersion) {
-        send(new LeaseCommand.DeleteOwner(op, datacenterId, workerId, recordVersion));
+    public void deleteOwner(long op, String clusterId, long datacenterId, long workerId, int recordVersion) {
+        send(new LeaseCommand.DeleteOwner(op, clusterId, datacenterId, workerId, recordVersion));
     }
 }

@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
  * unknown. Sans-IO, on the core's thread.
  *
  * <p>Steps: {@code CHECKING_CLUSTER -> (CREATING_CLUSTER) -> LISTING -> (READING)* -> (CREATING) ->
- * CLAIMING -> (RESOLVING_CLAIM -> (ABANDONING))}. Preference among workers: a record without an owner
+ * CLAIMING -> (RESOLVING_CLAIM)}. Preference among workers: a record without an owner
  * whose ceiling is already in the past, then a worker with no record (created first, with the cluster's
  * floor as its ceiling, so that every claim is a versioned write that returns a modification time),
  * then the unowned record with the lowest ceiling.
@@ -27,6 +27,9 @@ final class Acquisition {
 
     /** Claims that may conflict in a row before the acquisition backs off for the retry delay. */
     static final int MAX_CONFLICTS_IN_A_ROW = 8;
+
+    /** Claims whose late answers are still recognised; older ones are forgotten. */
+    static final int MAX_CLAIMS_REMEMBERED = 16;
 
     /** Where an acquisition ended. */
     sealed interface Outcome {
@@ -69,6 +72,9 @@ final class Acquisition {
     private long sentWall;
     private long sentNanos;
     private int conflictsInARow;
+    /** Claims sent whose answer has not come back, by tag: an answer that comes late frees its owner. */
+    private final java.util.TreeMap<Long, Long> claimOps = new java.util.TreeMap<>();
+    private long lastClaimOp;
 
     /**
      * @param recreateLeadMillis how far past the clock a cluster re-created on purpose puts its floor:
@@ -121,7 +127,6 @@ final class Acquisition {
             case CREATING -> onRecordCreated((StoreResult.Written) result, out);
             case CLAIMING -> onClaimed((StoreResult.Written) result, out);
             case RESOLVING_CLAIM -> onClaimResolved((StoreResult.Read) result, out);
-            case ABANDONING -> restart(out);
             default -> throw new IllegalStateException("no acquisition step awaits a result: " + step);
         };
     }
@@ -196,7 +201,8 @@ final class Acquisition {
         if (absentCandidate >= 0) {
             step = LeaseCore.Phase.CREATING;
             claiming = new Candidate(absentCandidate, 0, WorkerRecord.unclaimed(joined.floorTick()));
-            out.add(new LeaseCommand.CreateRecord(nextOp.getAsLong(), datacenterId, absentCandidate, claiming.record));
+            out.add(new LeaseCommand.CreateRecord(nextOp.getAsLong(), joined.clusterId(), datacenterId, absentCandidate,
+                    claiming.record));
             return null;
         }
         if (fallback != null) {
@@ -239,11 +245,18 @@ final class Acquisition {
                 Math.max(candidate.record.ceilingTick(), joined.floorTick()), random.nextLong());
         sentWall = clock.wallMillis();
         sentNanos = clock.monotonicNanos();
-        out.add(new LeaseCommand.Claim(nextOp.getAsLong(), datacenterId, candidate.workerId, candidate.version, claimed));
+        lastClaimOp = nextOp.getAsLong();
+        claimOps.put(lastClaimOp, candidate.workerId);
+        while (claimOps.size() > MAX_CLAIMS_REMEMBERED) {
+            claimOps.pollFirstEntry();
+        }
+        out.add(new LeaseCommand.Claim(lastClaimOp, joined.clusterId(), datacenterId, candidate.workerId, candidate.version,
+                claimed));
         return null;
     }
 
     private Outcome onClaimed(StoreResult.Written written, List<LeaseCommand> out) {
+        claimOps.remove(lastClaimOp);
         return switch (written.kind()) {
             case OK -> won(written.version(), written.mtimeMillis());
             case UNKNOWN -> {
@@ -258,28 +271,44 @@ final class Acquisition {
     }
 
     /**
-     * A read after a claim in doubt. The claim is this holder's only if the record shows its write token
-     * at the version the claim would have produced. A read still showing the version the claim expected
-     * may be stale, with the claim applied after it: the owner is deleted, guarded by the version the
-     * claim would have produced, so that a claim applied late does not hold the worker for a session
-     * that nobody renews. Anything else is another holder's claim.
+     * A synced read after a claim in doubt. The claim is this holder's only if the record shows its write
+     * token at the version the claim would have produced. Anything else means it was not applied: on
+     * ZooKeeper a synced read after a reconnection is definitive (a request still in flight on the old
+     * connection is refused with SESSIONMOVED), so nothing is deleted; the acquisition starts again. A claim
+     * answered OK after the core stopped waiting for it is freed by {@link #claimAnsweredLate}.
      */
     private Outcome onClaimResolved(StoreResult.Read read, List<LeaseCommand> out) {
         if (read.kind() != StoreResult.Kind.OK) {
             return null; // still unknown: the core asks again at its next wake-up or reconnection
         }
-        final int expected = claiming.version + 1;
         final WorkerRecord record = read.record();
-        if (record != null && read.version() == expected && record.holder().equals(holder)
+        if (record != null && read.version() == claiming.version + 1 && record.holder().equals(holder)
                 && record.writeToken() == claimed.writeToken()) {
             return won(read.version(), 0);
         }
-        if (record != null && read.version() == claiming.version) {
-            step = LeaseCore.Phase.ABANDONING;
-            out.add(new LeaseCommand.DeleteOwner(nextOp.getAsLong(), datacenterId, claiming.workerId, expected));
+        return restart(out);
+    }
+
+    /**
+     * A claim acknowledged after the core stopped waiting for it (the session was judged lost, or a newer
+     * acquisition began): its owner may live on in a session that nobody renews, so it is deleted, guarded
+     * by the version the acknowledgement returned, which is this claim's own.
+     *
+     * @return the delete to send, or null when {@code op} was no claim of this acquisition, or is the
+     *         claim of the term now held
+     */
+    LeaseCommand claimAnsweredLate(long op, StoreResult result, long termClaimOp, long deleteOp) {
+        final Long worker = claimOps.remove(op);
+        if (worker == null || op == termClaimOp || result.kind() != StoreResult.Kind.OK) {
             return null;
         }
-        return restart(out);
+        return new LeaseCommand.DeleteOwner(deleteOp, joined.clusterId(), datacenterId, worker,
+                ((StoreResult.Written) result).version());
+    }
+
+    /** The tag of the latest claim sent. */
+    long lastClaimOp() {
+        return lastClaimOp;
     }
 
     private Outcome won(int version, long mtimeMillis) {

@@ -37,24 +37,27 @@ public sealed interface LeaseCommand {
         }
     }
 
-    record CreateRecord(long op, long datacenterId, long workerId, WorkerRecord record) implements StoreOp {
+    record CreateRecord(long op, String clusterId, long datacenterId, long workerId, WorkerRecord record)
+            implements StoreOp {
         @Override
         public void sendTo(LeaseStore store) {
-            store.createRecord(op, datacenterId, workerId, record);
+            store.createRecord(op, clusterId, datacenterId, workerId, record);
         }
     }
 
-    record Claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) implements StoreOp {
+    record Claim(long op, String clusterId, long datacenterId, long workerId, int expectedVersion, WorkerRecord record)
+            implements StoreOp {
         @Override
         public void sendTo(LeaseStore store) {
-            store.claim(op, datacenterId, workerId, expectedVersion, record);
+            store.claim(op, clusterId, datacenterId, workerId, expectedVersion, record);
         }
     }
 
-    record Write(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) implements StoreOp {
+    record Write(long op, String clusterId, long datacenterId, long workerId, int expectedVersion, WorkerRecord record)
+            implements StoreOp {
         @Override
         public void sendTo(LeaseStore store) {
-            store.write(op, datacenterId, workerId, expectedVersion, record);
+            store.write(op, clusterId, datacenterId, workerId, expectedVersion, record);
         }
     }
 
@@ -65,10 +68,10 @@ public sealed interface LeaseCommand {
         }
     }
 
-    record DeleteOwner(long op, long datacenterId, long workerId, int recordVersion) implements StoreOp {
+    record DeleteOwner(long op, String clusterId, long datacenterId, long workerId, int recordVersion) implements StoreOp {
         @Override
         public void sendTo(LeaseStore store) {
-            store.deleteOwner(op, datacenterId, workerId, recordVersion);
+            store.deleteOwner(op, clusterId, datacenterId, workerId, recordVersion);
         }
     }
 

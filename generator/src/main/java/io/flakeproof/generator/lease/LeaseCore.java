@@ -53,7 +53,7 @@ public final class LeaseCore {
 
     /** Where the core is; see the class comment and {@link Acquisition}. */
     public enum Phase {
-        IDLE, CHECKING_CLUSTER, CREATING_CLUSTER, LISTING, READING, CREATING, CLAIMING, RESOLVING_CLAIM, ABANDONING,
+        IDLE, CHECKING_CLUSTER, CREATING_CLUSTER, LISTING, READING, CREATING, CLAIMING, RESOLVING_CLAIM,
         HELD, RELEASING, CLOSED
     }
 
@@ -79,6 +79,10 @@ public final class LeaseCore {
     /** The one store operation whose result the core waits for; results of any other op are stale. */
     private long awaitedOp;
     private long retryAtNanos = Long.MAX_VALUE;
+    /** The tag of the claim that won the current term: its answer, should it come late, is no stray. */
+    private long termClaimOp;
+    /** The cluster the current term was claimed in: every write of the term is fenced by it. */
+    private String termCluster;
 
     // ---- the current term ----
     private LeaseTerm term;
@@ -149,8 +153,11 @@ public final class LeaseCore {
         }
         this.offset = new ClockOffset(layout, offsetBoundMillis, windowTicks);
         this.retryNanos = retryDelay.toNanos();
+        // A re-created cluster's floor: past anything a holder of the old registry could still mint, from
+        // a clock within the bound of the registry's when an old holder's was off the other way, plus a
+        // second for the round trips.
         this.acquisition = new Acquisition(layout, datacenterId, holder, clock, random,
-                Objects.requireNonNull(cluster, "cluster"), windowMillis + offsetBoundMillis, this::await);
+                Objects.requireNonNull(cluster, "cluster"), windowMillis + 2 * offsetBoundMillis + 1000, this::await);
     }
 
     // ---- events in ----
@@ -241,7 +248,12 @@ public final class LeaseCore {
         suspended = false;
         final List<LeaseCommand> out = new ArrayList<>();
         switch (phase) {
-            case HELD -> loseTerm("session expired", out);
+            case HELD -> {
+                // If the owner lives on in a session Curator opened before reporting the loss, free it,
+                // guarded by this term's version (a no-op when it went with the session).
+                out.add(new LeaseCommand.DeleteOwner(nextOp++, termCluster, datacenterId, term.workerId(), version));
+                loseTerm("session expired", out);
+            }
             case RELEASING -> finishRelease(false, out);
             case IDLE, CLOSED -> { }
             default -> beginAcquisition(out);
@@ -274,6 +286,11 @@ public final class LeaseCore {
     public List<LeaseCommand> onResult(long op, StoreResult result) {
         final List<LeaseCommand> out = new ArrayList<>();
         if (op != awaitedOp) {
+            final LeaseCommand free = acquisition.claimAnsweredLate(op, result, termClaimOp, nextOp);
+            if (free != null) {
+                nextOp++; // sent and forgotten: its answer, like every answer not awaited, is ignored
+                out.add(free);
+            }
             return out;
         }
         awaitedOp = 0;
@@ -312,6 +329,8 @@ public final class LeaseCore {
     }
 
     private void grant(Acquisition.Outcome.Won won, List<LeaseCommand> out) {
+        termClaimOp = acquisition.lastClaimOp();
+        termCluster = acquisition.joined().clusterId();
         term = new LeaseTerm(datacenterId, won.workerId(), won.holderEpoch(), won.floorTick(),
                 new AdjustableLease(datacenterId, won.workerId(), won.floorTick(), won.floorTick()));
         version = won.version();
@@ -345,7 +364,7 @@ public final class LeaseCore {
     private void send(WorkerRecord record, boolean limited, boolean release, List<LeaseCommand> out) {
         pending = new PendingWrite(record, clock.wallMillis(), clock.monotonicNanos(), limited, release);
         resolving = false;
-        out.add(new LeaseCommand.Write(await(), datacenterId, term.workerId(), version, record));
+        out.add(new LeaseCommand.Write(await(), termCluster, datacenterId, term.workerId(), version, record));
     }
 
     private void onTermResult(StoreResult result, List<LeaseCommand> out) {
@@ -366,8 +385,10 @@ public final class LeaseCore {
         switch (written.kind()) {
             case OK -> acknowledge(written.version(), written.mtimeMillis(), out);
             case CONFLICT -> {
-                renewalsFailed++;
-                loseTerm("worker " + term.workerId() + " was claimed by another holder (" + written.detail() + ")", out);
+                // The version moved. While this holder's owner exists nobody else can claim the worker, so
+                // it may be this holder's own write, applied although it looked lost: read whose it is.
+                resolving = true;
+                resolvePending(out);
             }
             case UNKNOWN -> {
                 renewalsUnknown++;
@@ -399,26 +420,54 @@ public final class LeaseCore {
             nextRenewNanos = clock.monotonicNanos() + Math.min(retryNanos, renewEveryNanos);
             return;
         }
-        resolving = false;
         final WorkerRecord record = read.record();
-        final boolean applied = record != null && read.version() == version + 1 && record.holder().equals(holder)
+        final boolean mine = record != null && record.holder().equals(holder)
+                && record.holderEpoch() == term.holderEpoch();
+        if (mine && read.version() < version) {
+            // A read from before this holder's own acknowledged write: stale. Ask again.
+            lastProblem = "a read of worker " + term.workerId() + " was behind this holder's own writes";
+            nextRenewNanos = clock.monotonicNanos() + Math.min(retryNanos, renewEveryNanos);
+            return;
+        }
+        resolving = false;
+        final boolean applied = mine && read.version() == version + 1
                 && record.writeToken() == pending.record.writeToken();
-        final boolean untouched = record != null && read.version() == version && record.holder().equals(holder);
         if (applied && pending.release) {
             onLowered(read.version(), out);
         } else if (applied) {
             acknowledge(read.version(), 0, out); // learnt of late: no clock reading (see ClockOffset)
-        } else if (untouched) {
+        } else if (mine && read.version() == version) {
             // The write never happened; send it again now (a release's lowering write included).
             pending = null;
             if (!continueRelease(out)) {
                 renew(out);
             }
+        } else if (mine && !pending.release) {
+            adopt(read.version(), record.ceilingTick(), out);
         } else if (pending.release) {
             finishRelease(false, out);
         } else {
-            loseTerm("worker " + term.workerId() + " record moved on while a renewal was in doubt", out);
+            renewalsFailed++;
+            loseTerm("worker " + term.workerId() + " was claimed by another holder"
+                    + (record == null ? " (its record is gone)" : " (" + record.holder() + ", epoch "
+                    + record.holderEpoch() + ")"), out);
         }
+    }
+
+    /**
+     * The record shows a later write of this holder's own than the one it knows (a write that looked
+     * lost, then a re-send that conflicted with it): only this holder writes its identity and epoch, and
+     * a synced read shows what ZooKeeper committed, so that write's ceiling is acknowledged.
+     */
+    private void adopt(int newVersion, long ceiling, List<LeaseCommand> out) {
+        assert ceiling >= ackedCeiling : "own later write " + ceiling + " below the acknowledged " + ackedCeiling;
+        pending = null;
+        version = newVersion;
+        ackedCeiling = Math.max(ackedCeiling, ceiling);
+        renewalsOk++;
+        term.lease().raiseCeilingTick(ackedCeiling);
+        nextRenewNanos = clock.monotonicNanos();
+        continueRelease(out);
     }
 
     private void acknowledge(int newVersion, long mtimeMillis, List<LeaseCommand> out) {
@@ -491,7 +540,7 @@ public final class LeaseCore {
         }
         version = newVersion;
         releaseLowered = true;
-        out.add(new LeaseCommand.DeleteOwner(await(), datacenterId, term.workerId(), newVersion));
+        out.add(new LeaseCommand.DeleteOwner(await(), termCluster, datacenterId, term.workerId(), newVersion));
     }
 
     private void finishRelease(boolean lowered, List<LeaseCommand> out) {

@@ -22,6 +22,12 @@ package io.flakeproof.generator.lease;
  *
  * <p>Exactly what comes back, per operation, is stated on each method; in particular which results
  * carry a modification time, since only those can estimate the clock offset.
+ *
+ * <p><b>Fenced by the cluster.</b> Every write ({@link #createRecord}, {@link #claim}, {@link #write},
+ * {@link #deleteOwner}) names the cluster id the core joined and, in the same transaction, fails with
+ * {@code CONFLICT} and no effect unless that cluster still exists in the registry. A registry wiped and
+ * re-created under the same name starts its records at version 0 again; without this, an old holder's
+ * versioned write could land on the new cluster's record of the same version.
  */
 public interface LeaseStore {
 
@@ -48,7 +54,7 @@ public interface LeaseStore {
      * and modification time 0 (ZooKeeper's {@code create} returns no {@code Stat}), or {@code CONFLICT}
      * when the record exists.
      */
-    void createRecord(long op, long datacenterId, long workerId, WorkerRecord record);
+    void createRecord(long op, String clusterId, long datacenterId, long workerId, WorkerRecord record);
 
     /**
      * One transaction: a versioned write of the record at {@code expectedVersion} and the creation of the
@@ -56,13 +62,13 @@ public interface LeaseStore {
      * its modification time (always present); {@code CONFLICT} when the version moved, the record is
      * gone, or an owner exists.
      */
-    void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record);
+    void claim(long op, String clusterId, long datacenterId, long workerId, int expectedVersion, WorkerRecord record);
 
     /**
      * A versioned write of the record: a {@link StoreResult.Written} {@code OK} with the new version and
      * its modification time (always present); {@code CONFLICT} when the version moved or the record is gone.
      */
-    void write(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record);
+    void write(long op, String clusterId, long datacenterId, long workerId, int expectedVersion, WorkerRecord record);
 
     /**
      * A fresh read of the record: a {@link StoreResult.Read} with its version and the modification time of
@@ -77,5 +83,5 @@ public interface LeaseStore {
      * {@code CONFLICT} when the version moved or there is no owner: the owner of another holder, who
      * claimed since, is never deleted.
      */
-    void deleteOwner(long op, long datacenterId, long workerId, int recordVersion);
+    void deleteOwner(long op, String clusterId, long datacenterId, long workerId, int recordVersion);
 }

@@ -134,7 +134,7 @@ class LeaseFindingsTest {
         final long oldCeiling = a.core.status().ackedCeilingTick();
         store.wipe();
         final MemoryLeaseStore.Driver recreated = node("a", clock, joinedBefore(a, true), ONE_WORKER).start().settle();
-        final long floor = ONE_WORKER.tickAt(clock.wallMillis() + WINDOW.toMillis() + 1000);
+        final long floor = ONE_WORKER.tickAt(clock.wallMillis() + WINDOW.toMillis() + 2 * 1000 + 1000);
         assertThat(recreated.notices(LeaseCommand.ClusterJoined.class)).singleElement().satisfies(j -> {
             assertThat(j.created()).isTrue();
             assertThat(j.record().floorTick()).isEqualTo(floor);
@@ -146,6 +146,36 @@ class LeaseFindingsTest {
                 .start().settle();
         assertThat(b.notices(LeaseCommand.ClusterJoined.class)).singleElement()
                 .satisfies(j -> assertThat(j.record()).isEqualTo(store.cluster()));
+    }
+
+    /** Review: after a wipe and re-creation, an old holder's versioned renewal landed on the new cluster's record. */
+    @Test
+    void anOldHoldersRenewalCannotLandOnARecreatedClustersRecord() {
+        final ManualClock clock = new ManualClock(START);
+        final MemoryLeaseStore.Driver old = node("old", clock).start().settle();
+        for (int i = 0; i < 3; i++) {
+            clock.advance(1000);
+            leaderClock.advance(1000);
+            old.wake().settle();
+        }
+        final int oldVersion = store.version(0);
+        final long oldCeiling = old.core.term().lease().ceilingTick();
+        old.send(old.holder.onSuspended()); // cut off while the registry is wiped and re-created
+        store.wipe();
+        final MemoryLeaseStore.Driver creator = node("creator", clock, joinedBefore(old, true), ONE_WORKER).start()
+                .settle();
+        while (store.version(0) < oldVersion) {
+            clock.advance(1000);
+            leaderClock.advance(1000);
+            creator.wake().settle();
+        }
+        assertThat(store.version(0)).isEqualTo(oldVersion);
+        old.send(old.holder.onReconnected()).settle();
+        old.wake().settle();
+        assertThat(old.notices(LeaseCommand.Lost.class)).hasSize(1);
+        assertThat(old.core.term().lease().ceilingTick()).isEqualTo(oldCeiling);
+        assertThat(store.record(0).holder()).isEqualTo(creator.core.holder());
+        assertThat(creator.core.phase()).isEqualTo(LeaseCore.Phase.HELD);
     }
 
     @Test
@@ -218,16 +248,51 @@ class LeaseFindingsTest {
                 .isEqualTo(ONE_WORKER.tickAt(clock.wallMillis()) + WINDOW.toMillis());
     }
 
-    /** Finding 4: a claim abandoned after a stale read left the worker held by an owner nobody renews. */
+    /** Review: a claim resolved as not applied deleted the owner of the holder who claimed in between. */
     @Test
-    void aClaimAbandonedAfterAStaleReadDoesNotLeaveItsOwnerBehind() {
+    void aClaimResolvedAsNotAppliedLeavesTheNextHoldersOwnerAlone() {
         final ManualClock clock = new ManualClock(START);
-        final MemoryLeaseStore.Driver a = node("a", clock);
-        a.session.plan.addAll(List.of(NONE, NONE, NONE, NONE, MemoryLeaseStore.Fault.LOSE_ACK, // the claim
-                MemoryLeaseStore.Fault.STALE)); // its resolving read shows the record from before it
-        a.start().settle();
+        final MemoryLeaseStore.Driver first = node("first", clock).start().settle();
+        first.send(first.holder.release()).settle();
+        clock.advance(10);
+        final MemoryLeaseStore.Driver a = node("a", clock).start();
+        a.deliverOne().deliverOne(); // joined and listed: reads worker 0
+        a.session.plan.add(MemoryLeaseStore.Fault.DROP);
+        a.deliverOne(); // claims: dropped, answered unknown
+        a.deliverOne(); // the resolving read is sent: it shows the record unchanged
+        final MemoryLeaseStore.Driver b = node("b", clock).start().settle(); // B claims worker 0 meanwhile
+        a.settle();
+        assertThat(store.owned(0)).as("B's owner").isTrue();
+        clock.advance(1000);
+        b.wake().settle();
+        assertThat(b.notices(LeaseCommand.Lost.class)).isEmpty();
+        assertThat(b.core.phase()).isEqualTo(LeaseCore.Phase.HELD);
+    }
+
+    /** Review: a claim acknowledged after the session was judged lost left its owner in a session nobody renews. */
+    @Test
+    void aClaimAcknowledgedAfterTheCoreStoppedWaitingFreesItsOwner() {
+        final ManualClock clock = new ManualClock(START);
+        final MemoryLeaseStore.Driver a = node("a", clock).start();
+        for (int i = 0; i < 4; i++) {
+            a.deliverOne(); // cluster read and create, listing, record created: the claim is sent (applied)
+        }
+        // Curator opened a new session before reporting LOST: the claim's answer comes after the loss.
+        a.send(a.holder.onSessionLost()).settle();
         assertThat(a.core.phase()).isEqualTo(LeaseCore.Phase.HELD);
-        assertThat(a.core.term().holderEpoch()).as("the owner was deleted and the worker claimed again").isEqualTo(2);
+        assertThat(a.core.term().holderEpoch()).as("the late claim's owner was freed, the worker claimed again")
+                .isEqualTo(2);
+    }
+
+    /** Review: a term lost to a session Curator had already replaced left its owner alive. */
+    @Test
+    void aTermLostWithItsOwnerStillAliveFreesTheOwner() {
+        final ManualClock clock = new ManualClock(START);
+        final MemoryLeaseStore.Driver a = node("a", clock).start().settle();
+        a.send(a.holder.onSessionLost()).settle();
+        assertThat(a.notices(LeaseCommand.Lost.class)).hasSize(1);
+        assertThat(a.core.phase()).isEqualTo(LeaseCore.Phase.HELD);
+        assertThat(a.core.term().holderEpoch()).isEqualTo(2);
     }
 
     /** Finding 4: a guarded delete leaves the owner of a holder who claimed since alone. */
@@ -236,7 +301,7 @@ class LeaseFindingsTest {
         final ManualClock clock = new ManualClock(START);
         final MemoryLeaseStore.Driver a = node("a", clock).start().settle();
         final MemoryLeaseStore.Session session = store.session();
-        session.deleteOwner(1, 0, 0, 0); // an old version: the record moved on with A's claim and renewal
+        session.deleteOwner(1, a.core.cluster().clusterId(), 0, 0, 0); // an old version: the record moved on with A's claim and renewal
         assertThat(((StoreResult) session.results.remove()[1]).kind()).isEqualTo(StoreResult.Kind.CONFLICT);
         assertThat(store.owned(0)).isTrue();
         assertThat(a.core.phase()).isEqualTo(LeaseCore.Phase.HELD);

@@ -49,6 +49,11 @@ final class MemoryLeaseStore {
         return e == null ? null : e.record;
     }
 
+    int version(long worker) {
+        final Entry e = records.get(worker);
+        return e == null ? -1 : e.version;
+    }
+
     boolean owned(long worker) {
         final Entry e = records.get(worker);
         return e != null && e.owner != null;
@@ -101,6 +106,11 @@ final class MemoryLeaseStore {
             return StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "connection lost");
         }
 
+        /** Whether the cluster a write is fenced by is no longer the registry's (wiped, re-created). */
+        private boolean gone(String clusterId) {
+            return cluster == null || !cluster.clusterId().equals(clusterId);
+        }
+
         private StoreResult.Written conflict(String detail) {
             return StoreResult.Written.failed(StoreResult.Kind.CONFLICT, detail);
         }
@@ -136,9 +146,11 @@ final class MemoryLeaseStore {
         }
 
         @Override
-        public void createRecord(long op, long datacenterId, long workerId, WorkerRecord record) {
+        public void createRecord(long op, String clusterId, long datacenterId, long workerId, WorkerRecord record) {
             if (dropping()) {
                 reply(op, unknownWrite(), unknownWrite());
+            } else if (gone(clusterId)) {
+                reply(op, conflict("cluster " + clusterId + " is gone"), unknownWrite());
             } else if (records.containsKey(workerId)) {
                 reply(op, conflict("record exists"), unknownWrite());
             } else {
@@ -147,10 +159,12 @@ final class MemoryLeaseStore {
         }
 
         @Override
-        public void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
+        public void claim(long op, String clusterId, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
             final Entry e = records.get(workerId);
             if (dropping()) {
                 reply(op, unknownWrite(), unknownWrite());
+            } else if (gone(clusterId)) {
+                reply(op, conflict("cluster " + clusterId + " is gone"), unknownWrite());
             } else if (e == null || e.version != expectedVersion && !unfenced || e.owner != null) {
                 reply(op, conflict("bad version, no record or owned"), unknownWrite());
             } else {
@@ -160,10 +174,12 @@ final class MemoryLeaseStore {
         }
 
         @Override
-        public void write(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
+        public void write(long op, String clusterId, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
             final Entry e = records.get(workerId);
             if (dropping()) {
                 reply(op, unknownWrite(), unknownWrite());
+            } else if (gone(clusterId)) {
+                reply(op, conflict("cluster " + clusterId + " is gone"), unknownWrite());
             } else if (e == null || e.version != expectedVersion && !unfenced) {
                 reply(op, conflict("bad version"), unknownWrite());
             } else {
@@ -180,10 +196,12 @@ final class MemoryLeaseStore {
         }
 
         @Override
-        public void deleteOwner(long op, long datacenterId, long workerId, int recordVersion) {
+        public void deleteOwner(long op, String clusterId, long datacenterId, long workerId, int recordVersion) {
             final Entry e = records.get(workerId);
             if (dropping()) {
                 reply(op, unknownWrite(), unknownWrite());
+            } else if (gone(clusterId)) {
+                reply(op, conflict("cluster " + clusterId + " is gone"), unknownWrite());
             } else if (e == null || e.version != recordVersion || e.owner == null) {
                 reply(op, conflict("bad version or no owner"), unknownWrite());
             } else {
