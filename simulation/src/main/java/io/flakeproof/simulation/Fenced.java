@@ -53,6 +53,8 @@ final class Fenced implements Protocol {
         /** Operations in flight, by tag: to tell how an unknown outcome was resolved (coverage). */
         private final TreeMap<Long, LeaseCommand.StoreOp> inFlight = new TreeMap<>();
         private long unknownToken;
+        /** The last acquisition failure put on the timeline: repeats are left off. */
+        private String lastFailure = "";
         private long wakeGeneration;
         private boolean dead;
 
@@ -138,7 +140,8 @@ final class Fenced implements Protocol {
                     world.timeline(node, "loses worker " + lost.term().workerId() + " epoch "
                             + lost.term().holderEpoch() + ": " + lost.reason() + "; mints up to tick "
                             + lost.term().lease().ceilingTick());
-                } else if (c instanceof LeaseCommand.AcquireFailed f) {
+                } else if (c instanceof LeaseCommand.AcquireFailed f && !f.reason().equals(lastFailure)) {
+                    lastFailure = f.reason();
                     world.timeline(node, "cannot lease a worker (" + f.failure() + "): " + f.reason());
                 }
             }

@@ -262,14 +262,18 @@ final class NaiveProtocols {
                 ZooKeeperSim.Znode assigned = w.zk().get(key);
                 if (assigned == null) {
                     final long next = w.zk().under("leaf/").size();
-                    w.zk().create(key, new long[] {next % w.layout().workerCapacity(), myWall}, 0);
+                    if (next >= w.layout().workerCapacity()) {
+                        return -2L; // the pool is full: this address gets no worker
+                    }
+                    w.zk().create(key, new long[] {next, myWall}, 0);
                     assigned = w.zk().get(key);
                 }
                 final long[] v = (long[]) assigned.data;
                 return myWall < v[1] ? -1L : v[0];
             }, worker -> {
                 if (worker < 0) {
-                    w.timeline(node, "refuses to start: its clock reads behind its last uploaded timestamp");
+                    w.timeline(node, worker == -1 ? "refuses to start: its clock reads behind its last uploaded "
+                            + "timestamp" : "gets no worker: every worker ID is assigned to another address");
                     node.later(UPLOAD_NANOS, this::start);
                     return;
                 }

@@ -32,7 +32,7 @@ record Params(long seed, String protocol, DriftPolicy policy, Scenario scenario,
         final long session = o.sessionTimeoutMillis() != null ? o.sessionTimeoutMillis() : 200 + r.nextInt(1800);
         final long offsetBound = 100 + r.nextInt(900);
         final double rate = o.requestsPerSecond() != null ? o.requestsPerSecond() : 100 + r.nextInt(401);
-        final int maxBatch = 4 << r.nextInt(5);
+        final int maxBatch = 16 << r.nextInt(5);
         final long minDelay = 100_000 + r.nextInt(400_000);
         final long maxDelay = minDelay + 200_000 + r.nextInt(2_000_000);
         final double drop = r.nextInt(3) == 0 ? 0 : r.nextDouble() * 0.02;

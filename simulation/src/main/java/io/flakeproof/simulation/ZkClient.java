@@ -187,19 +187,21 @@ final class ZkClient implements LeaseStore {
     }
 
     @Override
-    public void createRecord(long op, long datacenterId, long workerId, WorkerRecord record) {
-        request(op, true, false, () -> world.zk().createRecord(workerId, record), unknownWrite());
+    public void createRecord(long op, String clusterId, long datacenterId, long workerId, WorkerRecord record) {
+        request(op, true, false, () -> world.zk().createRecord(clusterId, workerId, record), unknownWrite());
     }
 
     @Override
-    public void claim(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
+    public void claim(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
+            WorkerRecord record) {
         final long s = session;
-        request(op, true, false, () -> world.zk().claim(s, workerId, expectedVersion, record), unknownWrite());
+        request(op, true, false, () -> world.zk().claim(clusterId, s, workerId, expectedVersion, record), unknownWrite());
     }
 
     @Override
-    public void write(long op, long datacenterId, long workerId, int expectedVersion, WorkerRecord record) {
-        request(op, true, false, () -> world.zk().write(workerId, expectedVersion, record), unknownWrite());
+    public void write(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
+            WorkerRecord record) {
+        request(op, true, false, () -> world.zk().write(clusterId, workerId, expectedVersion, record), unknownWrite());
     }
 
     @Override
@@ -209,7 +211,7 @@ final class ZkClient implements LeaseStore {
     }
 
     @Override
-    public void deleteOwner(long op, long datacenterId, long workerId, int recordVersion) {
-        request(op, true, false, () -> world.zk().deleteOwner(workerId, recordVersion), unknownWrite());
+    public void deleteOwner(long op, String clusterId, long datacenterId, long workerId, int recordVersion) {
+        request(op, true, false, () -> world.zk().deleteOwner(clusterId, workerId, recordVersion), unknownWrite());
     }
 }

@@ -209,15 +209,27 @@ final class ZooKeeperSim {
         return StoreResult.Listed.ok(existing, owned);
     }
 
-    StoreResult createRecord(long worker, WorkerRecord record) {
+    /** Whether cluster {@code clusterId} is no longer the registry's: every write it fences then conflicts. */
+    private boolean gone(String clusterId) {
+        final Znode z = nodes.get("cluster");
+        return z == null || !((ClusterRecord) z.data).clusterId().equals(clusterId);
+    }
+
+    StoreResult createRecord(String clusterId, long worker, WorkerRecord record) {
+        if (gone(clusterId)) {
+            return conflict("cluster " + clusterId + ": NONODE");
+        }
         return create(record(worker), record, 0) ? StoreResult.Written.ok(0, 0)
                 : conflict(record(worker) + ": NODEEXISTS");
     }
 
     /** One transaction: a versioned write of the record and the owner's creation, both or neither. */
-    StoreResult claim(long session, long worker, int expectedVersion, WorkerRecord record) {
+    StoreResult claim(String clusterId, long session, long worker, int expectedVersion, WorkerRecord record) {
         if (!alive(session)) {
             return StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "SESSIONEXPIRED");
+        }
+        if (gone(clusterId)) {
+            return conflict("cluster " + clusterId + ": NONODE");
         }
         final Znode z = nodes.get(record(worker));
         if (z == null || z.version != expectedVersion) {
@@ -232,7 +244,10 @@ final class ZooKeeperSim {
         return StoreResult.Written.ok(z.version + 1, mtime);
     }
 
-    StoreResult write(long worker, int expectedVersion, WorkerRecord record) {
+    StoreResult write(String clusterId, long worker, int expectedVersion, WorkerRecord record) {
+        if (gone(clusterId)) {
+            return conflict("cluster " + clusterId + ": NONODE");
+        }
         final Znode z = nodes.get(record(worker));
         if (z == null || z.version != expectedVersion) {
             return conflict(record(worker) + ": BADVERSION or NONODE");
@@ -250,7 +265,10 @@ final class ZooKeeperSim {
     }
 
     /** One transaction: check the record's version, delete the owner. */
-    StoreResult deleteOwner(long worker, int recordVersion) {
+    StoreResult deleteOwner(String clusterId, long worker, int recordVersion) {
+        if (gone(clusterId)) {
+            return conflict("cluster " + clusterId + ": NONODE");
+        }
         final Znode z = nodes.get(record(worker));
         if (z == null || z.version != recordVersion || !nodes.containsKey(owner(worker))) {
             return conflict(owner(worker) + ": BADVERSION or NONODE");
