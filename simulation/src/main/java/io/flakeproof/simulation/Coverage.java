@@ -1,5 +1,6 @@
 package io.flakeproof.simulation;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,16 +20,38 @@ final class Coverage {
     static final String ABSORBED = "absorbed backward step";
     static final String CEILING_REFUSAL = "refusal at the ceiling";
 
-    /** The paths every fenced campaign must reach; the absorbed step only under the absorb policy. */
-    static List<String> required(boolean absorb) {
-        final List<String> all = List.of(TAKEOVER_WHILE_OLD_MINTS, MINT_AT_CEILING, UNKNOWN_APPLIED,
-                UNKNOWN_NOT_APPLIED, PAUSED_ACROSS_CAS, FLOOR_AHEAD, CEILING_REFUSAL);
-        if (!absorb) {
-            return all;
+    /** Faults that cut a live holder off while it goes on minting: the way to a takeover beside it. */
+    private static final List<Fault.Kind> CUT_OFF = List.of(Fault.Kind.PAUSE, Fault.Kind.VM_SUSPEND,
+            Fault.Kind.PARTITION, Fault.Kind.FOLLOWER_CUT, Fault.Kind.CHECK_CAS_PAUSE);
+
+    /** Faults that stop renewals while a holder mints: the way to its ceiling. */
+    private static final List<Fault.Kind> RENEWALS_STOP = List.of(Fault.Kind.PAUSE, Fault.Kind.VM_SUSPEND,
+            Fault.Kind.PARTITION, Fault.Kind.FOLLOWER_CUT, Fault.Kind.CHECK_CAS_PAUSE, Fault.Kind.QUORUM_LOSS,
+            Fault.Kind.STORM);
+
+    /**
+     * The paths a fenced campaign of {@code scenario} must reach: those its faults lead to. Lost
+     * acknowledgements and floors ahead of a claimant's clock come with every scenario (the network's own
+     * rates, crashes and restarts); a takeover beside a live holder needs a fault that cuts one off; a
+     * ceiling needs renewals to stop; the pause across the check and the CAS its own fault; an absorbed
+     * backward step the absorb policy and clock steps.
+     */
+    static List<String> required(Scenario scenario, boolean absorb) {
+        final List<String> paths = new ArrayList<>(List.of(UNKNOWN_APPLIED, UNKNOWN_NOT_APPLIED, FLOOR_AHEAD));
+        if (CUT_OFF.stream().anyMatch(scenario::injects)) {
+            paths.add(TAKEOVER_WHILE_OLD_MINTS);
         }
-        final java.util.ArrayList<String> withAbsorb = new java.util.ArrayList<>(all);
-        withAbsorb.add(ABSORBED);
-        return withAbsorb;
+        if (RENEWALS_STOP.stream().anyMatch(scenario::injects)) {
+            paths.add(MINT_AT_CEILING);
+            paths.add(CEILING_REFUSAL);
+        }
+        if (scenario.injects(Fault.Kind.CHECK_CAS_PAUSE)) {
+            paths.add(PAUSED_ACROSS_CAS);
+        }
+        if (absorb && scenario.injects(Fault.Kind.CLOCK_STEP)) {
+            paths.add(ABSORBED);
+        }
+        return paths;
     }
 
     private final TreeMap<String, Long> counts = new TreeMap<>();

@@ -35,7 +35,7 @@ record Fault(long at, Kind kind, int node, long amount, long duration) {
         LEADER_CHANGE,
         /** ZooKeeper has no quorum for {@code duration}. */
         QUORUM_LOSS,
-        /** For {@code duration}, requests are dropped and acknowledgements lost at {@code amount}% and reads stale. */
+        /** For {@code duration}, requests are dropped and acknowledgements lost at {@code amount}%, listings stale. */
         STORM,
         /** The ensemble is wiped: every record, owner and session is gone. */
         WIPE,
@@ -60,7 +60,7 @@ record Fault(long at, Kind kind, int node, long amount, long duration) {
             case FOLLOWER_CUT -> who + "'s ZooKeeper server is cut off from the leader for " + Timeline.millis(duration);
             case LEADER_CHANGE -> "ZooKeeper elects a new leader";
             case QUORUM_LOSS -> "ZooKeeper loses quorum for " + Timeline.millis(duration);
-            case STORM -> "requests dropped and acknowledgements lost at " + amount + "%, reads stale, for "
+            case STORM -> "requests dropped and acknowledgements lost at " + amount + "%, listings stale, for "
                     + Timeline.millis(duration);
             case WIPE -> "the ZooKeeper ensemble is wiped";
             case TWIN_START -> "a second process starts with " + who + "'s configuration on its host";

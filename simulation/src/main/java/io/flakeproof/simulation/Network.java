@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * The network between the nodes and ZooKeeper, and its faults: each request is delayed (now and then
  * by much longer, a slow reply), dropped before it is applied, or applied with its acknowledgement
- * lost; a synced read is now and then answered from the record's previous version (a lagging server).
+ * lost; a listing (not synced) is now and then served by a lagging follower.
  * Rates are per run (swarm parameters) and raised by fault windows. Draws come from its own stream.
  */
 final class Network {
@@ -35,7 +35,7 @@ final class Network {
         calm();
     }
 
-    /** A fault window: acknowledgements lost and reads stale at high rates. */
+    /** A fault window: requests dropped, acknowledgements lost and listings stale at high rates. */
     void storm(double lostAcks, double stale) {
         lostAckRate = Math.max(baseLostAckRate, lostAcks);
         staleRate = Math.max(baseStaleRate, stale);

@@ -52,6 +52,16 @@ enum Scenario {
                 + "identity, mixed: '" + name + "'");
     }
 
+    /** Whether this scenario's mix injects faults of {@code kind}. */
+    boolean injects(Fault.Kind kind) {
+        for (Weighted w : mix) {
+            if (w.kind == kind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     String label() {
         return name().toLowerCase(Locale.ROOT);
     }

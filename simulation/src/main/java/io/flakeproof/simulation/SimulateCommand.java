@@ -158,7 +158,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         final List<String> missed = new ArrayList<>();
         if (Protocol.named(protocol).fenced() && !protocol.equals("fenced-no-cluster-check")) {
-            for (String path : Coverage.required(drift.kind() == DriftPolicy.Kind.ABSORB)) {
+            for (String path : Coverage.required(sc, drift.kind() == DriftPolicy.Kind.ABSORB)) {
                 if (totals.coverage.count(path) == 0) {
                     missed.add(path);
                 }

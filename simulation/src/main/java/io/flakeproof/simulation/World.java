@@ -146,6 +146,7 @@ final class World {
     }
 
     private void expireSessions() {
+        zk.lag();
         zk.expireDue();
         sim.after(10_000_000, this::expireSessions);
     }

@@ -182,7 +182,7 @@ final class ZkClient implements LeaseStore {
 
     @Override
     public void listWorkers(long op, long datacenterId) {
-        request(op, false, false, () -> world.zk().listWorkers(),
+        request(op, false, false, () -> world.network().staleRead() ? world.zk().staleListWorkers() : world.zk().listWorkers(),
                 StoreResult.Listed.failed(StoreResult.Kind.UNKNOWN, "CONNECTIONLOSS"));
     }
 
@@ -206,7 +206,7 @@ final class ZkClient implements LeaseStore {
 
     @Override
     public void read(long op, long datacenterId, long workerId) {
-        request(op, false, true, () -> world.zk().read(workerId, world.network().staleRead()),
+        request(op, false, true, () -> world.zk().read(workerId),
                 StoreResult.Read.failed(StoreResult.Kind.UNKNOWN, "CONNECTIONLOSS"));
     }
 

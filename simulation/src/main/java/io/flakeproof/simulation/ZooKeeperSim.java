@@ -55,6 +55,7 @@ final class ZooKeeperSim {
     private long nextSession = 1;
     private boolean quorum = true;
     private long sessionsExpired;
+    private StoreResult lagged;
 
     ZooKeeperSim(SimClock leaderClock) {
         this.leaderClock = leaderClock;
@@ -201,6 +202,19 @@ final class ZooKeeperSim {
         return create("cluster", record, 0) ? StoreResult.Written.ok(0, 0) : conflict("cluster: NODEEXISTS");
     }
 
+    /**
+     * The listing as a follower that lags the leader by a tick of the expiry timer serves it (listings are
+     * not synced): records created and owners changed in the last 10 ms may not show yet.
+     */
+    StoreResult staleListWorkers() {
+        return lagged != null ? lagged : listWorkers();
+    }
+
+    /** Called with each expiry tick: the listing a lagging follower serves until the next. */
+    void lag() {
+        lagged = listWorkers();
+    }
+
     StoreResult listWorkers() {
         final BitSet existing = new BitSet();
         final BitSet owned = new BitSet();
@@ -257,10 +271,9 @@ final class ZooKeeperSim {
         return StoreResult.Written.ok(z.version + 1, mtime);
     }
 
-    /** A synced read; {@code stale}: the state before the record's last write, as a lagging server has it. */
-    StoreResult read(long worker, boolean stale) {
-        final Znode current = nodes.get(record(worker));
-        final Znode z = stale && current != null ? current.previous : current;
+    /** A synced read: it reflects every write committed before it (ZooKeeper's sync). */
+    StoreResult read(long worker) {
+        final Znode z = nodes.get(record(worker));
         return z == null ? StoreResult.Read.absent() : StoreResult.Read.ok((WorkerRecord) z.data, z.version, z.mtime);
     }
 
