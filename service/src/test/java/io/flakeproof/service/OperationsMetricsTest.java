@@ -19,7 +19,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.test.TestingServer;
@@ -28,12 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operators' figures of a node on a leased worker (worker pool, layout time left, lease state,
- * configured bounds) in {@code /metrics} and {@code /health}, over real HTTP against a real ZooKeeper.
+ * configured bounds) in {@code /metrics} and {@code /health}, over real HTTP against a real ZooKeeper;
+ * and every metric the alert rules (docs/ops/flakeproof-alerts.yml) read is one the node exports.
  */
 class OperationsMetricsTest {
 
     /** Sixteen workers per datacenter in four datacenters. */
     private static final BitLayout LAYOUT = new BitLayout(41, 2, 4, 16, 1, BitLayout.DEFAULT_EPOCH.toEpochMilli());
+    private static final Path ALERT_RULES = Path.of("..", "docs", "ops", "flakeproof-alerts.yml");
 
     @TempDir
     File dir;
@@ -83,6 +89,35 @@ class OperationsMetricsTest {
             }
             assertThat(scrape(second)).as("a released lease").contains("flakeproof_lease_state{state=\"closed\"} 1.0",
                     "flakeproof_lease_state{state=\"held\"} 0.0");
+        }
+    }
+
+    @Test
+    void everyMetricTheAlertRulesReadIsExported() throws Exception {
+        final Set<String> read = new TreeSet<>();
+        final Matcher names = Pattern.compile("flakeproof_[a-z_]+").matcher(Files.readString(ALERT_RULES));
+        while (names.find()) {
+            read.add(names.group());
+        }
+        read.removeIf(name -> name.startsWith("flakeproof_alerts")); // the rule group's name
+        assertThat(read).as("metrics the rules read").isNotEmpty();
+        try (TestingServer zk = new TestingServer(ZooKeeperFixture.loopbackSpec(new File(dir, "zk")), true)) {
+            final LeasedNode node = start(zk, "rules");
+            try {
+                await("the first pool reading", Duration.ofSeconds(10), () -> node.operations().workerPool() != null);
+                final PrometheusRegistry registry = new PrometheusRegistry();
+                try (HttpNodeServer server = serve(node, registry)) {
+                    get(server, "/ids?count=1");
+                    final Set<String> exported = new TreeSet<>();
+                    final Matcher samples = Pattern.compile("(?m)^(flakeproof_[a-z_]+)").matcher(get(server, "/metrics"));
+                    while (samples.find()) {
+                        exported.add(samples.group(1));
+                    }
+                    assertThat(exported).containsAll(read);
+                }
+            } finally {
+                node.close();
+            }
         }
     }
 
