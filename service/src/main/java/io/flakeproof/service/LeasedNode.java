@@ -11,6 +11,7 @@ import io.flakeproof.generator.lease.LeaseStatus;
 import io.flakeproof.registry.CuratorLease;
 import io.flakeproof.registry.EmbeddedZooKeeper;
 import io.flakeproof.registry.LeaseSettings;
+import io.flakeproof.registry.RegistryPaths;
 import io.flakeproof.registry.ZooKeeperClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,7 @@ public final class LeasedNode implements IdNode, AutoCloseable {
     private final MintedCounter minted;
     /** Takes the minted-count samples that utilization is measured against. */
     private final ScheduledExecutorService sampler;
+    private final WorkerPool workerPool;
 
     private LeasedNode(BitLayout layout, Clock clock, LeaseSettings settings, EmbeddedZooKeeper embedded,
             CuratorFramework client, CuratorLease lease) {
@@ -65,6 +67,7 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         this.client = client;
         this.lease = lease;
         this.minted = new MintedCounter(clock, lease::generators);
+        this.workerPool = new WorkerPool(client, new RegistryPaths(settings.cluster()), settings.datacenterId(), clock);
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "flakeproof-utilization");
             t.setDaemon(true);
@@ -166,7 +169,7 @@ public final class LeasedNode implements IdNode, AutoCloseable {
                 : Math.max(0, layout.startMillisOf(current.lease().ceilingTick() + 1) - clock.wallMillis());
         if (current != null && remaining == 0) {
             unavailable.add("the lease's acknowledged ceiling is reached: ZooKeeper has not answered a renewal");
-        } else if (status.phase() != LeaseCore.Phase.HELD || remaining < settings.window().toMillis() * 2 / 3) {
+        } else if (status.phase() != LeaseCore.Phase.HELD || LeaseState.renewalOverdue(remaining, settings.window().toMillis())) {
             degraded.add("lease renewals are failing: " + (status.lastProblem().isEmpty() ? status.phase().toString()
                     : status.lastProblem()) + "; " + remaining + " ms of lease left");
         }
@@ -189,7 +192,21 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         reasons.addAll(degraded);
         return new NodeHealth(overall, status.workerId(), settings.datacenterId(), status.clusterId(),
                 status.offsetKnown() ? status.clockOffsetMillis() : null, remaining, utilization, layout,
-                layout.overflowInstant(), reasons);
+                layout.overflowInstant(), reasons, operations(status));
+    }
+
+    /** The figures for operators and alerts: lease state, configured bounds, layout time left, worker pool. */
+    public NodeHealth.Operations operations() {
+        return operations(lease.status());
+    }
+
+    private NodeHealth.Operations operations(LeaseStatus status) {
+        final WorkerPool.Reading pool = workerPool.reading();
+        return new NodeHealth.Operations(settings.cluster(), LeaseState.of(status, settings.window().toMillis()),
+                settings.offsetBound().toMillis(), settings.window().toMillis(), settings.driftPolicy(),
+                (layout.overflowInstant().toEpochMilli() - clock.wallMillis()) / 1000,
+                pool == null ? null : new NodeHealth.Pool(settings.datacenterId(), layout.workerCapacity(), pool.held(),
+                        workerPool.ageSeconds(pool)));
     }
 
     /** The lease shell: its status, the fleet's layout record, lost terms. */
@@ -221,6 +238,7 @@ public final class LeasedNode implements IdNode, AutoCloseable {
     @Override
     public void close() {
         sampler.shutdownNow();
+        workerPool.close();
         try {
             lease.close();
         } finally {

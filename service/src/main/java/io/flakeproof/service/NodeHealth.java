@@ -1,6 +1,7 @@
 package io.flakeproof.service;
 
 import io.flakeproof.generator.BitLayout;
+import io.flakeproof.generator.DriftPolicy;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +20,8 @@ import java.util.List;
  * @param layout               the fleet's layout
  * @param layoutExhaustsAt     when the layout's tick field overflows
  * @param reasons              why the status is not OK, one sentence each; empty when OK
+ * @param operations           what a node on a leased worker adds for operators and alerts, or null
+ *                             (a node with no registry)
  */
 public record NodeHealth(
         Status status,
@@ -30,12 +33,48 @@ public record NodeHealth(
         double sequenceUtilization,
         BitLayout layout,
         Instant layoutExhaustsAt,
-        List<String> reasons) {
+        List<String> reasons,
+        Operations operations) {
 
     /** ok, degraded or unavailable. */
     public enum Status { OK, DEGRADED, UNAVAILABLE }
 
     public NodeHealth {
         reasons = List.copyOf(reasons);
+    }
+
+    /** A node with no registry: no {@link Operations}. */
+    public NodeHealth(Status status, long workerId, long datacenterId, String clusterId, Long clockOffsetMs,
+            long leaseRemainingMs, double sequenceUtilization, BitLayout layout, Instant layoutExhaustsAt,
+            List<String> reasons) {
+        this(status, workerId, datacenterId, clusterId, clockOffsetMs, leaseRemainingMs, sequenceUtilization, layout,
+                layoutExhaustsAt, reasons, null);
+    }
+
+    /**
+     * The figures that {@code /metrics} exports for alerts (docs/ops/README.md), as {@code /health} shows them.
+     *
+     * @param cluster                the cluster's name
+     * @param leaseState             the lease's state
+     * @param clockOffsetBoundMs     the clock offset to ZooKeeper beyond which minting is suspended
+     * @param leaseWindowMs          how far ahead of its clock a renewal raises the ceiling
+     * @param driftPolicy            the drift policy's kind and bounds
+     * @param layoutRemainingSeconds seconds until the layout's tick field overflows (negative once it has)
+     * @param workerPool             this datacenter's worker pool as last read from the registry, or null
+     *                               before the first reading
+     */
+    public record Operations(String cluster, LeaseState leaseState, long clockOffsetBoundMs, long leaseWindowMs, DriftPolicy driftPolicy,
+            long layoutRemainingSeconds, Pool workerPool) {
+    }
+
+    /**
+     * A datacenter's worker pool, read from the registry on a schedule (never on a request's path).
+     *
+     * @param datacenterId    the datacenter
+     * @param capacity        workers the layout allows in a datacenter
+     * @param held            workers held by a live session at the reading
+     * @param readingAgeSeconds how old the reading is
+     */
+    public record Pool(long datacenterId, long capacity, long held, double readingAgeSeconds) {
     }
 }

@@ -52,7 +52,9 @@ class BadArgumentsTest {
                         "Missing required parameter for option '--layout' (NAME|T/D/W/S); " + DECODE_USAGE),
                 Arguments.of("decode 1 2", "Unmatched argument at index 2: '2'; " + DECODE_USAGE),
                 Arguments.of("layouts extra", "Unmatched argument at index 1: 'extra'; "
-                        + "usage: flakeproof layouts [-h] [--epoch=MILLIS|ISO] [--layout=NAME|T/D/W/S] [--tick-ms=MS]"),
+                        + "usage: flakeproof layouts [-h] [--cutover=ISO] [--epoch=MILLIS|ISO] [--layout=NAME|T/D/W/S] "
+                        + "[--margin=DURATION] [--migrate-from=NAME|T/D/W/S[,TICK_MS[,EPOCH]]] [--tick-ms=MS]"),
+                Arguments.of("layouts --migrate-from snowflake,1x", "--migrate-from's tick must be whole milliseconds: '1x'"),
                 Arguments.of("frob", "Unmatched argument at index 0: 'frob'; expected a command: serve, layouts, decode"));
     }
 

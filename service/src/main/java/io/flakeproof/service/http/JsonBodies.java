@@ -113,6 +113,9 @@ final class JsonBodies {
             json.writeStringField("epoch", instant(layout.epoch()));
             json.writeEndObject();
             json.writeStringField("layout_exhausts_at", instant(health.layoutExhaustsAt()));
+            if (health.operations() != null) {
+                operations(json, health.operations());
+            }
             json.writeArrayFieldStart("reasons");
             for (String reason : health.reasons()) {
                 json.writeString(reason);
@@ -120,6 +123,31 @@ final class JsonBodies {
             json.writeEndArray();
             json.writeEndObject();
         });
+    }
+
+    /** The fields of a node on a leased worker: lease state, configured bounds, layout time left, worker pool. */
+    private static void operations(JsonGenerator json, NodeHealth.Operations ops) throws IOException {
+        json.writeStringField("cluster", ops.cluster());
+        json.writeStringField("lease_state", ops.leaseState().label());
+        json.writeNumberField("clock_offset_bound_ms", ops.clockOffsetBoundMs());
+        json.writeNumberField("lease_window_ms", ops.leaseWindowMs());
+        json.writeObjectFieldStart("drift_policy");
+        json.writeStringField("kind", ops.driftPolicy().kind().name().toLowerCase(Locale.ROOT));
+        json.writeNumberField("tolerance_ms", ops.driftPolicy().tolerance().toMillis());
+        json.writeNumberField("max_wait_ms", ops.driftPolicy().maxWait().toMillis());
+        json.writeEndObject();
+        json.writeNumberField("layout_remaining_seconds", ops.layoutRemainingSeconds());
+        final NodeHealth.Pool pool = ops.workerPool();
+        if (pool == null) {
+            json.writeNullField("worker_pool");
+        } else {
+            json.writeObjectFieldStart("worker_pool");
+            json.writeNumberField("datacenter", pool.datacenterId());
+            json.writeNumberField("capacity", pool.capacity());
+            json.writeNumberField("held", pool.held());
+            json.writeNumberField("reading_age_seconds", Math.round(pool.readingAgeSeconds() * 10) / 10.0);
+            json.writeEndObject();
+        }
     }
 
     /** {@code {"error":"..."}}. */
