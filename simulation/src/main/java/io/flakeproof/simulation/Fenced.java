@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * check and its CAS.
  *
  * <p>{@code fenced-no-cluster-check} is the same code with the cluster-identity check blinded: its
- * store shows the core the cluster it joined even after the ensemble was wiped, as the code before
- * that check behaved. A negative control for the wipe.
+ * store shows the core the cluster it joined even after the ensemble was wiped, and its writes carry no
+ * cluster fence, as the code before that check behaved. A negative control for the wipe.
  */
 final class Fenced implements Protocol {
 
@@ -66,7 +66,8 @@ final class Fenced implements Protocol {
                     Duration.ofMillis(p.windowMillis()), Duration.ofMillis(p.offsetBoundMillis()),
                     Duration.ofMillis(p.retryMillis()), new ClusterPolicy("sim", node.storedClusterId(), false));
             this.holder = new LeaseHolder(world.layout(), core, node.clock(), p.policy(), this::wrap);
-            this.client = new ZkClient(node, world, p.sessionTimeoutMillis() * 1_000_000, this::onResult, this);
+            this.client = new ZkClient(node, world, p.sessionTimeoutMillis() * 1_000_000, this::onResult, this,
+                    blindToWipes);
             this.blindToWipes = blindToWipes;
             handle(holder.start());
         }

@@ -32,8 +32,9 @@ final class NaiveProtocols {
     }
 
     /**
-     * {@code static-config}: the worker ID comes from the node's configuration file, one per host. A
-     * second process started from a copied configuration (a twin) gets the same worker.
+     * {@code static-config}: the worker ID comes from the node's configuration file, one per host, each
+     * host its own (a host beyond the pool gets none and serves nothing). A second process started from
+     * a copied configuration (a twin) gets the same worker.
      */
     private static final class StaticConfig implements Protocol.Process {
         private final SnowflakeGenerator generator;
@@ -41,7 +42,7 @@ final class NaiveProtocols {
         StaticConfig(SimNode node) {
             final long capacity = node.world().layout().workerCapacity();
             final int host = Integer.parseInt(node.name().substring("node-".length()));
-            this.generator = newGenerator(node, host % capacity);
+            this.generator = host < capacity ? newGenerator(node, host) : null;
         }
 
         @Override

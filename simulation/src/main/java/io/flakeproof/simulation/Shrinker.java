@@ -40,14 +40,27 @@ final class Shrinker {
                 }
             }
         }
-        return new Shrunk(List.copyOf(kept), run(params, drawn, kept, true), runs + 1);
+        return new Shrunk(List.copyOf(kept), replay(params, drawn, kept), runs + 2);
     }
 
     static RunResult run(Params params, List<Fault> drawn, List<Integer> kept, boolean timeline) {
+        return new World(params, select(drawn, kept), timeline).run();
+    }
+
+    /** Runs the kept faults with a timeline, and again marking every mint of the first duplicate it finds. */
+    static RunResult replay(Params params, List<Fault> drawn, List<Integer> kept) {
+        final RunResult first = run(params, drawn, kept, false);
+        if (first.ids().duplicatedIds().isEmpty()) {
+            return run(params, drawn, kept, true);
+        }
+        return new World(params, select(drawn, kept), true, first.ids().duplicatedIds().get(0)).run();
+    }
+
+    private static List<Fault> select(List<Fault> drawn, List<Integer> kept) {
         final List<Fault> faults = new ArrayList<>();
         for (int i : kept) {
             faults.add(drawn.get(i));
         }
-        return new World(params, faults, timeline).run();
+        return faults;
     }
 }

@@ -57,8 +57,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write the campaign's results to this file.")
     private Path json;
 
-    @Option(names = "--keep-faults", split = ",", description = "Replay one seed with only these faults of its schedule (indices, as a shrunk counterexample prints them).")
-    private List<Integer> keepFaults;
+    @Option(names = "--keep-faults", description = "Replay one seed with only these faults of its schedule: indices "
+            + "separated by commas, as a shrunk counterexample prints them, or none.")
+    private String keepFaults;
 
     @Option(names = "--nodes", description = "Override the swarm: nodes, in [1, 16].")
     private Integer nodes;
@@ -192,13 +193,23 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         final Params p = Params.draw(from, protocol, campaign.policy(), campaign.scenario(), campaign.overrides());
         final List<Fault> drawn = campaign.scenario().draw(p);
-        for (int i : keepFaults) {
-            if (i < 0 || i >= drawn.size()) {
-                throw bad("--keep-faults must name faults in [0, " + (drawn.size() - 1) + "]: " + i);
+        final List<Integer> kept = new ArrayList<>();
+        if (!keepFaults.equals("none")) {
+            for (String part : keepFaults.split(",", -1)) {
+                final int i;
+                try {
+                    i = Integer.parseInt(part.strip());
+                } catch (NumberFormatException e) {
+                    throw bad("--keep-faults must be fault indices separated by commas, or none: '" + keepFaults + "'");
+                }
+                if (i < 0 || i >= drawn.size()) {
+                    throw bad("--keep-faults must name faults in [0, " + (drawn.size() - 1) + "]: " + i);
+                }
+                kept.add(i);
             }
         }
         out.println(p.describe());
-        final RunResult r = Shrinker.run(p, drawn, keepFaults, true);
+        final RunResult r = Shrinker.replay(p, drawn, kept);
         r.timeline().forEach(e -> out.println("  " + e));
         out.println(r.violated() ? "VIOLATION: " + r.explanation() : "no violation");
         return r.violated() ? 1 : 0;
@@ -232,7 +243,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private String keepOption(List<Integer> kept) {
-        return " --keep-faults " + String.join(",", kept.stream().map(String::valueOf).toList());
+        return " --keep-faults " + (kept.isEmpty() ? "none" : String.join(",", kept.stream().map(String::valueOf).toList()));
     }
 
     private void printViolation(Campaign.Violation v, PrintWriter out) {

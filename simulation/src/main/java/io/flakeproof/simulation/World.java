@@ -36,10 +36,17 @@ final class World {
     private final Timeline timeline;
     /** Per worker, the newest holder epoch granted. */
     private final TreeMap<Long, Long> newestEpoch = new TreeMap<>();
+    private final long watchId;
     /** The term of each generator in service. */
     private final IdentityHashMap<SnowflakeGenerator, LeaseTerm> termOf = new IdentityHashMap<>();
 
     World(Params params, List<Fault> faults, boolean keepTimeline) {
+        this(params, faults, keepTimeline, Long.MIN_VALUE);
+    }
+
+    /** @param watchId an ID whose every mint the timeline marks (a counterexample's duplicate), or MIN_VALUE */
+    World(Params params, List<Fault> faults, boolean keepTimeline, long watchId) {
+        this.watchId = watchId;
         this.params = params;
         this.faults = List.copyOf(faults);
         this.layout = params.layout();
@@ -216,6 +223,11 @@ final class World {
         final LeaseTerm term = termOf.get(g);
         final long ceiling = term == null ? Long.MAX_VALUE : term.lease().acknowledgedCeilingTick();
         checker.minted(node, g, before, ids, sim.now(), ceiling);
+        if (watchId != Long.MIN_VALUE && java.util.Arrays.binarySearch(ids, watchId) >= 0) {
+            timeline(node, "MINTS ID " + watchId + " (worker " + layout.workerOf(watchId) + ", tick "
+                    + layout.tickOf(watchId) + ", sequence " + layout.decode(watchId).sequence() + ")"
+                    + (term == null ? "" : " under epoch " + term.holderEpoch() + ", ceiling " + ceiling));
+        }
         if (term != null) {
             if (newestEpoch.getOrDefault(term.workerId(), 0L) > term.holderEpoch()) {
                 coverage.hit(Coverage.TAKEOVER_WHILE_OLD_MINTS);

@@ -44,8 +44,16 @@ final class ZkClient implements LeaseStore {
     private long lastHeardWall;
     private long suspendedAtWall;
     private boolean closed;
+    private final boolean unfenced;
 
     ZkClient(SimNode node, World world, long timeoutNanos, BiConsumer<Long, StoreResult> deliver, Listener listener) {
+        this(node, world, timeoutNanos, deliver, listener, false);
+    }
+
+    /** @param unfenced writes carry no cluster fence (the blinded negative control) */
+    ZkClient(SimNode node, World world, long timeoutNanos, BiConsumer<Long, StoreResult> deliver, Listener listener,
+            boolean unfenced) {
+        this.unfenced = unfenced;
         this.node = node;
         this.world = world;
         this.timeoutNanos = timeoutNanos;
@@ -165,6 +173,10 @@ final class ZkClient implements LeaseStore {
         });
     }
 
+    private String fence(String clusterId) {
+        return unfenced ? null : clusterId;
+    }
+
     private static StoreResult.Written unknownWrite() {
         return StoreResult.Written.failed(StoreResult.Kind.UNKNOWN, "CONNECTIONLOSS");
     }
@@ -188,20 +200,20 @@ final class ZkClient implements LeaseStore {
 
     @Override
     public void createRecord(long op, String clusterId, long datacenterId, long workerId, WorkerRecord record) {
-        request(op, true, false, () -> world.zk().createRecord(clusterId, workerId, record), unknownWrite());
+        request(op, true, false, () -> world.zk().createRecord(fence(clusterId), workerId, record), unknownWrite());
     }
 
     @Override
     public void claim(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
             WorkerRecord record) {
         final long s = session;
-        request(op, true, false, () -> world.zk().claim(clusterId, s, workerId, expectedVersion, record), unknownWrite());
+        request(op, true, false, () -> world.zk().claim(fence(clusterId), s, workerId, expectedVersion, record), unknownWrite());
     }
 
     @Override
     public void write(long op, String clusterId, long datacenterId, long workerId, int expectedVersion,
             WorkerRecord record) {
-        request(op, true, false, () -> world.zk().write(clusterId, workerId, expectedVersion, record), unknownWrite());
+        request(op, true, false, () -> world.zk().write(fence(clusterId), workerId, expectedVersion, record), unknownWrite());
     }
 
     @Override
@@ -212,6 +224,6 @@ final class ZkClient implements LeaseStore {
 
     @Override
     public void deleteOwner(long op, String clusterId, long datacenterId, long workerId, int recordVersion) {
-        request(op, true, false, () -> world.zk().deleteOwner(clusterId, workerId, recordVersion), unknownWrite());
+        request(op, true, false, () -> world.zk().deleteOwner(fence(clusterId), workerId, recordVersion), unknownWrite());
     }
 }

@@ -223,8 +223,14 @@ final class ZooKeeperSim {
         return StoreResult.Listed.ok(existing, owned);
     }
 
-    /** Whether cluster {@code clusterId} is no longer the registry's: every write it fences then conflicts. */
+    /**
+     * Whether cluster {@code clusterId} is no longer the registry's: every write it fences then conflicts.
+     * A null id is a write with no cluster fence (the blinded negative control's).
+     */
     private boolean gone(String clusterId) {
+        if (clusterId == null) {
+            return false;
+        }
         final Znode z = nodes.get("cluster");
         return z == null || !((ClusterRecord) z.data).clusterId().equals(clusterId);
     }
