@@ -29,6 +29,11 @@ final class SimNode {
     /** Process starts so far: events of an earlier process are dropped. */
     private int generation;
     private final List<Runnable> backlog = new ArrayList<>();
+    /** Requests that arrived while the process was paused, served when it resumes; the oldest time out. */
+    private final List<Runnable> waitingRequests = new ArrayList<>();
+
+    /** Requests a paused process holds at most: beyond, a caller gives up (its request counts as refused). */
+    static final int MAX_WAITING_REQUESTS = 64;
     private Protocol.Process process;
     private long checkCasPause;
     boolean partitioned;
@@ -128,6 +133,11 @@ final class SimNode {
                 final List<Runnable> due = new ArrayList<>(backlog);
                 backlog.clear();
                 due.forEach(this::deliver);
+                // The requests that waited are served concurrently, each by its own caller, as threads
+                // woken together would be: each is an event of its own at the resume time.
+                final List<Runnable> requests = new ArrayList<>(waitingRequests);
+                waitingRequests.clear();
+                requests.forEach(r -> later(0, r));
             }
         });
     }
@@ -142,6 +152,7 @@ final class SimNode {
         status = Status.CRASHED;
         generation++;
         backlog.clear();
+        waitingRequests.clear();
         final int g = generation;
         world.sim().after(downNanos, () -> {
             if (g == generation) {
@@ -186,7 +197,15 @@ final class SimNode {
             world.refused(this, "node down");
             return;
         }
-        deliver(() -> serve(count, ranges));
+        if (status == Status.PAUSED) {
+            if (waitingRequests.size() == MAX_WAITING_REQUESTS) {
+                world.refused(this, "timed out while the node was paused");
+                return;
+            }
+            waitingRequests.add(() -> serve(count, ranges));
+            return;
+        }
+        serve(count, ranges);
     }
 
     private void serve(int count, boolean ranges) {
