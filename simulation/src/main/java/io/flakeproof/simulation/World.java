@@ -119,7 +119,13 @@ final class World {
         timeline(null, params.describe());
         for (int i = 0; i < params.nodes(); i++) {
             final long offset = (long) ((nodeRandom.nextDouble() * 2 - 1) * params.maxInitialOffsetNanos());
-            addNode("node-" + i, new SimClock(sim, offset), null);
+            final SimClock clock = new SimClock(sim, offset);
+            if (nodeRandom.nextInt(4) == 0) {
+                // A clock that wanders around true time (a periodic NTP correction, thermal drift).
+                clock.periodic(nodeRandom.nextLong(Math.max(1, params.maxInitialOffsetNanos() / 2)),
+                        10_000_000_000L + nodeRandom.nextLong(50_000_000_000L));
+            }
+            addNode("node-" + i, clock, null);
         }
         for (Fault f : faults) {
             sim.at(f.at(), () -> apply(f));
