@@ -50,12 +50,19 @@ final class Checker {
     private long attempted;
     private long served;
     private long maxLeadNanos;
+    private final long maxLeadBoundNanos;
     private long maxLagNanos;
     private final TreeMap<Integer, long[]> stalls = new TreeMap<>(); // node -> {last served at, longest stall}
 
-    Checker(BitLayout layout, boolean fenced) {
+    /**
+     * @param maxLeadNanos the most an ID's time may run ahead of true time: for the fenced protocol the
+     *                     offset bound plus the window plus slack for round trips (a ceiling is vouched
+     *                     for by an in-bound clock reading plus monotonic time), unbounded for the others
+     */
+    Checker(BitLayout layout, boolean fenced, long maxLeadNanos) {
         this.layout = layout;
         this.fenced = fenced;
+        this.maxLeadBoundNanos = maxLeadNanos;
     }
 
     /** The term a generator mints for; registered when it goes into service. */
@@ -110,7 +117,12 @@ final class Checker {
         t.maxTick = Math.max(t.maxTick, last);
         t.minted += minted.length;
         final long trueMillis = SimClock.EPOCH_WALL_MILLIS * 1_000_000 + nowNanos;
-        maxLeadNanos = Math.max(maxLeadNanos, layout.startMillisOf(last) * 1_000_000 - trueMillis);
+        final long lead = layout.startMillisOf(last) * 1_000_000 - trueMillis;
+        if (lead > maxLeadBoundNanos && maxLeadNanos <= maxLeadBoundNanos) {
+            violations.add(t.label + " minted tick " + last + ", " + Timeline.millis(lead) + " ahead of true time: "
+                    + "beyond the offset bound plus the window (" + Timeline.millis(maxLeadBoundNanos) + ")");
+        }
+        maxLeadNanos = Math.max(maxLeadNanos, lead);
         maxLagNanos = Math.max(maxLagNanos, trueMillis - layout.startMillisOf(first) * 1_000_000);
     }
 

@@ -29,6 +29,8 @@ record Fault(long at, Kind kind, int node, long amount, long duration) {
         CRASH,
         /** The node cannot reach ZooKeeper for {@code duration}. */
         PARTITION,
+        /** The process stops gracefully (releases its worker) and starts again {@code duration} later. */
+        RESTART,
         /** The node's server is cut off from the leader for {@code duration}: pings answered, writes fail. */
         FOLLOWER_CUT,
         /** A new ZooKeeper leader: every session gets a full timeout again. */
@@ -56,6 +58,7 @@ record Fault(long at, Kind kind, int node, long amount, long duration) {
                     + Timeline.millis(duration);
             case CRASH -> who + " crashes; restarts " + Timeline.millis(duration) + " later, clock stepped "
                     + Timeline.millis(amount);
+            case RESTART -> who + " stops gracefully and starts again " + Timeline.millis(duration) + " later";
             case PARTITION -> who + " is cut off from ZooKeeper for " + Timeline.millis(duration);
             case FOLLOWER_CUT -> who + "'s ZooKeeper server is cut off from the leader for " + Timeline.millis(duration);
             case LEADER_CHANGE -> "ZooKeeper elects a new leader";

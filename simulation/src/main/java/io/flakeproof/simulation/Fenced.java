@@ -57,6 +57,7 @@ final class Fenced implements Protocol {
         private String lastFailure = "";
         private long wakeGeneration;
         private boolean dead;
+        private Runnable onStopped;
 
         FencedProcess(SimNode node, boolean blindToWipes) {
             this.node = node;
@@ -85,6 +86,26 @@ final class Fenced implements Protocol {
         public void crash() {
             dead = true;
             client.abandon();
+        }
+
+        /** The shell's close(): seal and release, then close the session, at most 5 s after it began. */
+        @Override
+        public void stop(Runnable stopped) {
+            onStopped = stopped;
+            node.later(5_000_000_000L, this::stopped);
+            handle(holder.release());
+            if (holder.core().phase() == LeaseCore.Phase.CLOSED) {
+                stopped();
+            }
+        }
+
+        private void stopped() {
+            if (dead || onStopped == null) {
+                return;
+            }
+            dead = true;
+            client.close();
+            onStopped.run();
         }
 
         @Override
@@ -141,6 +162,11 @@ final class Fenced implements Protocol {
                     world.timeline(node, "loses worker " + lost.term().workerId() + " epoch "
                             + lost.term().holderEpoch() + ": " + lost.reason() + "; mints up to tick "
                             + lost.term().lease().ceilingTick());
+                } else if (c instanceof LeaseCommand.Released r) {
+                    world.timeline(node, "releases worker " + r.term().workerId() + " epoch " + r.term().holderEpoch()
+                            + (r.recordLowered() ? ", its ceiling lowered to tick " + r.ceilingTick()
+                            : ", its ceiling left at tick " + r.ceilingTick()));
+                    stopped();
                 } else if (c instanceof LeaseCommand.AcquireFailed f && !f.reason().equals(lastFailure)) {
                     lastFailure = f.reason();
                     world.timeline(node, "cannot lease a worker (" + f.failure() + "): " + f.reason());

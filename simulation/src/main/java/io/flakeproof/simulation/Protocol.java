@@ -17,6 +17,15 @@ interface Protocol {
 
         /** The process dies: nothing more runs; whatever it holds in ZooKeeper lingers until its session expires. */
         void crash();
+
+        /**
+         * A graceful stop (SIGTERM): the process releases what it holds, then closes its session and runs
+         * {@code stopped}. Protocols with nothing to release just stop.
+         */
+        default void stop(Runnable stopped) {
+            crash();
+            stopped.run();
+        }
     }
 
     /** Starts a process on {@code node}. */

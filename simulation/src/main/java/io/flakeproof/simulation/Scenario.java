@@ -14,12 +14,12 @@ enum Scenario {
     CLOCK(w(Fault.Kind.CLOCK_STEP, 6), w(Fault.Kind.CLOCK_CORRECT, 1), w(Fault.Kind.SLEW, 2), w(Fault.Kind.CRASH, 1)),
     PAUSE(w(Fault.Kind.PAUSE, 4), w(Fault.Kind.VM_SUSPEND, 3), w(Fault.Kind.CHECK_CAS_PAUSE, 3)),
     PARTITION(w(Fault.Kind.PARTITION, 5), w(Fault.Kind.FOLLOWER_CUT, 3), w(Fault.Kind.STORM, 1)),
-    CRASH(w(Fault.Kind.CRASH, 5), w(Fault.Kind.PAUSE, 1), w(Fault.Kind.CLOCK_STEP, 1)),
+    CRASH(w(Fault.Kind.CRASH, 5), w(Fault.Kind.RESTART, 3), w(Fault.Kind.PAUSE, 1), w(Fault.Kind.CLOCK_STEP, 1)),
     ZOOKEEPER(w(Fault.Kind.LEADER_CHANGE, 2), w(Fault.Kind.QUORUM_LOSS, 3), w(Fault.Kind.STORM, 3),
             w(Fault.Kind.FOLLOWER_CUT, 2), w(Fault.Kind.WIPE, 1)),
-    IDENTITY(w(Fault.Kind.TWIN_START, 4), w(Fault.Kind.CRASH, 2), w(Fault.Kind.STORM, 1)),
+    IDENTITY(w(Fault.Kind.TWIN_START, 4), w(Fault.Kind.CRASH, 2), w(Fault.Kind.RESTART, 1), w(Fault.Kind.STORM, 1)),
     MIXED(w(Fault.Kind.CLOCK_STEP, 3), w(Fault.Kind.CLOCK_CORRECT, 1), w(Fault.Kind.SLEW, 1), w(Fault.Kind.PAUSE, 2),
-            w(Fault.Kind.VM_SUSPEND, 1), w(Fault.Kind.CHECK_CAS_PAUSE, 2), w(Fault.Kind.CRASH, 2),
+            w(Fault.Kind.VM_SUSPEND, 1), w(Fault.Kind.CHECK_CAS_PAUSE, 2), w(Fault.Kind.CRASH, 2), w(Fault.Kind.RESTART, 2),
             w(Fault.Kind.PARTITION, 2), w(Fault.Kind.FOLLOWER_CUT, 1), w(Fault.Kind.LEADER_CHANGE, 1),
             w(Fault.Kind.QUORUM_LOSS, 1), w(Fault.Kind.STORM, 2), w(Fault.Kind.TWIN_START, 1));
 
@@ -98,6 +98,7 @@ enum Scenario {
                 case CHECK_CAS_PAUSE -> faults.add(new Fault(at, kind, node, 0, window + r.nextLong(2 * window + session)));
                 case CRASH -> faults.add(new Fault(at, kind, node,
                         r.nextBoolean() ? 0 : -r.nextLong(2 * window + 1), 100_000_000L + r.nextLong(5_000_000_000L)));
+                case RESTART -> faults.add(new Fault(at, kind, node, 0, 10_000_000L + r.nextLong(2_000_000_000L)));
                 case PARTITION, FOLLOWER_CUT -> faults.add(new Fault(at, kind, node, 0,
                         500_000_000L + r.nextLong(3 * (session + window))));
                 case QUORUM_LOSS -> faults.add(new Fault(at, kind, node, 0, 500_000_000L + r.nextLong(2 * window)));

@@ -36,6 +36,7 @@ final class SimNode {
     static final int MAX_WAITING_REQUESTS = 64;
     private Protocol.Process process;
     private long checkCasPause;
+    private boolean stopping;
     boolean partitioned;
     boolean followerCut;
 
@@ -148,6 +149,7 @@ final class SimNode {
             return;
         }
         process.crash();
+        stopping = false;
         clock.unstall();
         status = Status.CRASHED;
         generation++;
@@ -161,6 +163,33 @@ final class SimNode {
                 generation++;
                 start();
             }
+        });
+    }
+
+    /** The process stops gracefully; {@code downNanos} after it has stopped, a new one starts. */
+    void restart(long downNanos) {
+        if (status != Status.RUNNING || stopping) {
+            return;
+        }
+        stopping = true;
+        final Protocol.Process stoppingProcess = process;
+        stoppingProcess.stop(() -> {
+            stopping = false;
+            if (process != stoppingProcess || status == Status.CRASHED) {
+                return;
+            }
+            status = Status.CRASHED;
+            generation++;
+            backlog.clear();
+            waitingRequests.clear();
+            final int g = generation;
+            world.sim().after(downNanos, () -> {
+                if (g == generation) {
+                    status = Status.RUNNING;
+                    generation++;
+                    start();
+                }
+            });
         });
     }
 

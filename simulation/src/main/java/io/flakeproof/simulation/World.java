@@ -51,7 +51,8 @@ final class World {
         this.faults = List.copyOf(faults);
         this.layout = params.layout();
         this.protocol = Protocol.named(params.protocol());
-        this.checker = new Checker(layout, protocol.fenced());
+        this.checker = new Checker(layout, protocol.fenced(), protocol.fenced()
+                ? (params.offsetBoundMillis() + params.windowMillis() + 100) * 1_000_000 : Long.MAX_VALUE);
         this.timeline = new Timeline(keepTimeline);
         final SplittableRandom root = new SplittableRandom(params.seed());
         this.network = new Network(root.split(), params);
@@ -178,6 +179,7 @@ final class World {
             case VM_SUSPEND -> node.pause(f.duration(), true);
             case CHECK_CAS_PAUSE -> node.pauseNextCheckCas(f.duration());
             case CRASH -> node.crash(f.duration(), f.amount());
+            case RESTART -> node.restart(f.duration());
             case PARTITION -> {
                 node.partitioned = true;
                 sim.after(f.duration(), () -> {

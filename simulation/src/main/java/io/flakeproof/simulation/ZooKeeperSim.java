@@ -223,6 +223,11 @@ final class ZooKeeperSim {
         return StoreResult.Listed.ok(existing, owned);
     }
 
+    /** A versioned operation's check, as ZooKeeper makes it: version -1 matches any version. */
+    private static boolean matches(Znode z, int expectedVersion) {
+        return expectedVersion == -1 || z.version == expectedVersion;
+    }
+
     /**
      * Whether cluster {@code clusterId} is no longer the registry's: every write it fences then conflicts.
      * A null id is a write with no cluster fence (the blinded negative control's).
@@ -252,7 +257,7 @@ final class ZooKeeperSim {
             return conflict("cluster " + clusterId + ": NONODE");
         }
         final Znode z = nodes.get(record(worker));
-        if (z == null || z.version != expectedVersion) {
+        if (z == null || !matches(z, expectedVersion)) {
             return conflict(record(worker) + ": BADVERSION or NONODE");
         }
         if (nodes.containsKey(owner(worker))) {
@@ -269,7 +274,7 @@ final class ZooKeeperSim {
             return conflict("cluster " + clusterId + ": NONODE");
         }
         final Znode z = nodes.get(record(worker));
-        if (z == null || z.version != expectedVersion) {
+        if (z == null || !matches(z, expectedVersion)) {
             return conflict(record(worker) + ": BADVERSION or NONODE");
         }
         final long mtime = leaderClock.wallMillis();
@@ -289,7 +294,7 @@ final class ZooKeeperSim {
             return conflict("cluster " + clusterId + ": NONODE");
         }
         final Znode z = nodes.get(record(worker));
-        if (z == null || z.version != recordVersion || !nodes.containsKey(owner(worker))) {
+        if (z == null || !matches(z, recordVersion) || !nodes.containsKey(owner(worker))) {
             return conflict(owner(worker) + ": BADVERSION or NONODE");
         }
         nodes.remove(owner(worker));

@@ -17,7 +17,7 @@ class NegativeControlsTest {
     @CsvSource({
         "static-config, IDENTITY, 30",
         "ephemeral-only, PAUSE, 30",
-        "seed-quarantine, MIXED, 120",
+        "seed-quarantine, PAUSE, 60",
         "leaf-like, CRASH, 30",
         "fenced-no-cluster-check, ZOOKEEPER, 30",
     })

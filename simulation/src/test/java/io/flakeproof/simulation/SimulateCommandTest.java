@@ -55,7 +55,7 @@ class SimulateCommandTest {
 
     @Test
     void aCollisionExitsOneWithItsReplayCommandWhichReproducesIt() {
-        final Run r = run("--protocol", "leaf-like", "--scenario", "crash", "--seeds", "3");
+        final Run r = run("--protocol", "leaf-like", "--scenario", "crash", "--seeds", "6");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("VIOLATION at seed").contains("replay:").contains("timeline of the shrunk run")
                 .contains("MINTS ID");

@@ -164,4 +164,14 @@ public abstract class LeaseStoreContract {
         assertThat(listed.existing().get(1)).as("no record created").isFalse();
         assertThat(listed.owned().get(0)).as("the owner stays").isTrue();
     }
+
+    /** ZooKeeper's own rule, which every store copies: expected version -1 matches any version. */
+    @Test
+    void versionMinusOneMatchesAnyVersion() {
+        final Session s = member();
+        run(s, o -> s.store().createRecord(o, ID, 0, 0, UNCLAIMED));
+        run(s, o -> s.store().claim(o, ID, 0, 0, 0, CLAIMED));
+        run(s, o -> s.store().write(o, ID, 0, 0, 1, CLAIMED));
+        assertThat(written(run(s, o -> s.store().write(o, ID, 0, 0, -1, CLAIMED))).version()).isEqualTo(3);
+    }
 }

@@ -165,7 +165,7 @@ final class MemoryLeaseStore {
                 reply(op, unknownWrite(), unknownWrite());
             } else if (gone(clusterId)) {
                 reply(op, conflict("cluster " + clusterId + " is gone"), unknownWrite());
-            } else if (e == null || e.version != expectedVersion && !unfenced || e.owner != null) {
+            } else if (e == null || e.version != expectedVersion && expectedVersion != -1 && !unfenced || e.owner != null) {
                 reply(op, conflict("bad version, no record or owned"), unknownWrite());
             } else {
                 final long mtime = leaderClock.wallMillis();
@@ -180,7 +180,7 @@ final class MemoryLeaseStore {
                 reply(op, unknownWrite(), unknownWrite());
             } else if (gone(clusterId)) {
                 reply(op, conflict("cluster " + clusterId + " is gone"), unknownWrite());
-            } else if (e == null || e.version != expectedVersion && !unfenced) {
+            } else if (e == null || e.version != expectedVersion && expectedVersion != -1 && !unfenced) {
                 reply(op, conflict("bad version"), unknownWrite());
             } else {
                 final long mtime = leaderClock.wallMillis();
@@ -202,7 +202,7 @@ final class MemoryLeaseStore {
                 reply(op, unknownWrite(), unknownWrite());
             } else if (gone(clusterId)) {
                 reply(op, conflict("cluster " + clusterId + " is gone"), unknownWrite());
-            } else if (e == null || e.version != recordVersion || e.owner == null) {
+            } else if (e == null || e.version != recordVersion && recordVersion != -1 || e.owner == null) {
                 reply(op, conflict("bad version or no owner"), unknownWrite());
             } else {
                 records.put(workerId, new Entry(e.version, e.record, null, e.mtime));
