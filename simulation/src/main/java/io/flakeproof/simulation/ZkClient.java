@@ -158,7 +158,8 @@ final class ZkClient implements LeaseStore {
         final long sent = session;
         world.sim().after(net.delayNanos(), () -> {
             final Network.Fate fate = net.fate(write);
-            if (!world.reachable(node) || sent != session || fate == Network.Fate.DROP) {
+            // A request on a session the server has expired is refused (SESSIONEXPIRED): never applied.
+            if (!world.reachable(node) || sent != session || fate == Network.Fate.DROP || !world.zk().alive(sent)) {
                 world.sim().after(net.delayNanos(), () -> node.deliver(onUnknown)); // never applied
                 return;
             }
