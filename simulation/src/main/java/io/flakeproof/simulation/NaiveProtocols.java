@@ -55,43 +55,17 @@ final class NaiveProtocols {
         }
     }
 
-    /**
-     * {@code ephemeral-only}: a worker is free when its ephemeral znode is gone; a node creates the first
-     * free one and mints under it. When its session is lost it takes a worker again, and until then
-     * goes on with the one it had: a node paused or cut off past its session keeps minting under a
-     * worker someone else now holds.
-     */
-    private static final class EphemeralOnly implements Protocol.Process, ZkClient.Listener {
-        private final SimNode node;
-        private final ZkClient client;
-        private SnowflakeGenerator generator;
-        private boolean dead;
+    /** What the naive protocols that use ZooKeeper share: the node, its client, the generator, death. */
+    private abstract static class WithSession implements Protocol.Process, ZkClient.Listener {
+        final SimNode node;
+        final ZkClient client;
+        SnowflakeGenerator generator;
+        boolean dead;
 
-        EphemeralOnly(SimNode node) {
+        WithSession(SimNode node) {
             this.node = node;
             this.client = new ZkClient(node, node.world(), node.world().params().sessionTimeoutMillis() * 1_000_000,
                     (op, result) -> { }, this);
-            acquire(0);
-        }
-
-        private void acquire(long worker) {
-            if (dead) {
-                return;
-            }
-            final World w = node.world();
-            if (worker >= w.layout().workerCapacity()) {
-                node.later(w.params().retryMillis() * 1_000_000, () -> acquire(0));
-                return;
-            }
-            final long session = client.session();
-            client.call(true, () -> w.zk().create("e/" + worker, node.name(), session), created -> {
-                if (created) {
-                    generator = newGenerator(node, worker);
-                    w.timeline(node, "takes worker " + worker + " (its ephemeral znode was free)");
-                } else {
-                    acquire(worker + 1);
-                }
-            }, () -> node.later(w.params().retryMillis() * 1_000_000, () -> acquire(0)));
         }
 
         @Override
@@ -115,6 +89,48 @@ final class NaiveProtocols {
 
         @Override
         public void lost() {
+        }
+
+        /** Runs {@code action} after the run's retry delay. */
+        void retry(Runnable action) {
+            node.later(node.world().params().retryMillis() * 1_000_000, action);
+        }
+    }
+
+    /**
+     * {@code ephemeral-only}: a worker is free when its ephemeral znode is gone; a node creates the first
+     * free one and mints under it. When its session is lost it takes a worker again, and until then
+     * goes on with the one it had: a node paused or cut off past its session keeps minting under a
+     * worker someone else now holds.
+     */
+    private static final class EphemeralOnly extends WithSession {
+        EphemeralOnly(SimNode node) {
+            super(node);
+            acquire(0);
+        }
+
+        private void acquire(long worker) {
+            if (dead) {
+                return;
+            }
+            final World w = node.world();
+            if (worker >= w.layout().workerCapacity()) {
+                retry(() -> acquire(0));
+                return;
+            }
+            final long session = client.session();
+            client.call(true, () -> w.zk().create("e/" + worker, node.name(), session), created -> {
+                if (created) {
+                    generator = newGenerator(node, worker);
+                    w.timeline(node, "takes worker " + worker + " (its ephemeral znode was free)");
+                } else {
+                    acquire(worker + 1);
+                }
+            }, () -> retry(() -> acquire(0)));
+        }
+
+        @Override
+        public void lost() {
             acquire(0);
         }
     }
@@ -126,22 +142,16 @@ final class NaiveProtocols {
      * worker with no owner once its own clock is a safety buffer past the recorded expiry. Clocks that
      * disagree by more than the buffer, or a holder paused after checking its expiry, collide.
      */
-    private static final class SeedQuarantine implements Protocol.Process, ZkClient.Listener {
-        private final SimNode node;
-        private final ZkClient client;
+    private static final class SeedQuarantine extends WithSession {
         private final long windowMillis;
         private final long bufferMillis;
         private long worker = -1;
         private long expiresAtWall;
-        private SnowflakeGenerator generator;
-        private boolean dead;
 
         SeedQuarantine(SimNode node) {
-            this.node = node;
-            final Params p = node.world().params();
-            this.windowMillis = p.windowMillis();
-            this.bufferMillis = p.offsetBoundMillis();
-            this.client = new ZkClient(node, node.world(), p.sessionTimeoutMillis() * 1_000_000, (op, result) -> { }, this);
+            super(node);
+            this.windowMillis = node.world().params().windowMillis();
+            this.bufferMillis = node.world().params().offsetBoundMillis();
             acquire(0);
         }
 
@@ -151,7 +161,7 @@ final class NaiveProtocols {
             }
             final World w = node.world();
             if (candidate >= w.layout().workerCapacity()) {
-                node.later(w.params().retryMillis() * 1_000_000, () -> acquire(0));
+                retry(() -> acquire(0));
                 return;
             }
             final long session = client.session();
@@ -179,7 +189,7 @@ final class NaiveProtocols {
                 } else {
                     acquire(candidate + 1);
                 }
-            }, () -> node.later(w.params().retryMillis() * 1_000_000, () -> acquire(0)));
+            }, () -> retry(() -> acquire(0)));
         }
 
         private void renew() {
@@ -213,20 +223,6 @@ final class NaiveProtocols {
         }
 
         @Override
-        public void crash() {
-            dead = true;
-            client.abandon();
-        }
-
-        @Override
-        public void suspended() {
-        }
-
-        @Override
-        public void reconnected() {
-        }
-
-        @Override
         public void lost() {
             halt();
         }
@@ -238,17 +234,11 @@ final class NaiveProtocols {
      * start when its clock reads behind the last upload. A restart whose clock stepped back by less than
      * the time since the last upload, or a twin with the same address, collides.
      */
-    private static final class LeafLike implements Protocol.Process, ZkClient.Listener {
+    private static final class LeafLike extends WithSession {
         private static final long UPLOAD_NANOS = 3_000_000_000L;
-        private final SimNode node;
-        private final ZkClient client;
-        private SnowflakeGenerator generator;
-        private boolean dead;
 
         LeafLike(SimNode node) {
-            this.node = node;
-            this.client = new ZkClient(node, node.world(), node.world().params().sessionTimeoutMillis() * 1_000_000,
-                    (op, result) -> { }, this);
+            super(node);
             start();
         }
 
@@ -281,7 +271,7 @@ final class NaiveProtocols {
                 generator = newGenerator(node, worker);
                 w.timeline(node, "mints as worker " + worker + " (keyed by its address)");
                 node.later(UPLOAD_NANOS, this::upload);
-            }, () -> node.later(w.params().retryMillis() * 1_000_000, this::start));
+            }, () -> retry(this::start));
         }
 
         private void upload() {
@@ -297,27 +287,5 @@ final class NaiveProtocols {
             }, ok -> node.later(UPLOAD_NANOS, this::upload), () -> node.later(UPLOAD_NANOS, this::upload));
         }
 
-        @Override
-        public SnowflakeGenerator generator() {
-            return dead ? null : generator;
-        }
-
-        @Override
-        public void crash() {
-            dead = true;
-            client.abandon();
-        }
-
-        @Override
-        public void suspended() {
-        }
-
-        @Override
-        public void reconnected() {
-        }
-
-        @Override
-        public void lost() {
-        }
     }
 }
