@@ -157,12 +157,6 @@ final class ServeCommand implements Callable<Integer> {
             err.println("flakeproof: " + e.getMessage());
             return ExitCode.SOFTWARE;
         }
-        final NodeHealth health = node.health();
-        out.printf("flakeproof serving on http://%s:%d as worker %d in datacenter %d (cluster %s, id %s, layout %s); "
-                        + "ZooKeeper %s%n", bind, server.port(), health.workerId(), health.datacenterId(), cluster,
-                health.clusterId(), layout.describe(), node.zookeeperDescription());
-        out.flush();
-
         final CountDownLatch stopped = new CountDownLatch(1);
         final AtomicBoolean stopping = new AtomicBoolean();
         final Runnable stop = () -> {
@@ -176,6 +170,13 @@ final class ServeCommand implements Callable<Integer> {
         final SignalHandler onSignal = signal -> new Thread(stop, "flakeproof-stop").start();
         Signal.handle(new Signal("TERM"), onSignal);
         Signal.handle(new Signal("INT"), onSignal);
+        // Printed once the handlers are in place: a supervisor that stops the node as soon as it reads this
+        // line gets a graceful stop, not the JVM's default exit 143.
+        final NodeHealth health = node.health();
+        out.printf("flakeproof serving on http://%s:%d as worker %d in datacenter %d (cluster %s, id %s, layout %s); "
+                        + "ZooKeeper %s%n", bind, server.port(), health.workerId(), health.datacenterId(), cluster,
+                health.clusterId(), layout.describe(), node.zookeeperDescription());
+        out.flush();
         stopped.await();
         out.println("flakeproof stopped: lease released");
         return ExitCode.OK;
