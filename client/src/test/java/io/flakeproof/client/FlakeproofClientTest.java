@@ -127,6 +127,12 @@ class FlakeproofClientTest {
             final long id = client.nextId();
             assertThat(client.layout().decode(id).workerId()).isEqualTo(6);
             assertThat(frozen.rangeRequests()).isPositive();
+            // The request the frozen node holds may be a background refill whose 20 ms hedge timer has not
+            // fired yet when the first ID comes back: wait for it, at most 5 s.
+            final long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (client.stats().hedges() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             final ClientStats stats = client.stats();
             // Later refills may meet the frozen node too, and be hedged as well; none fails within 30 s.
             assertThat(stats.hedges()).isPositive();
