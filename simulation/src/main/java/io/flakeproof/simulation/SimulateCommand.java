@@ -3,6 +3,7 @@ package io.flakeproof.simulation;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.flakeproof.generator.DriftPolicy;
+import io.flakeproof.generator.SystemClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -140,10 +141,10 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        final long started = System.nanoTime();
+        final long started = SystemClock.INSTANCE.monotonicNanos();
         final Campaign.Totals totals = Campaign.run(campaign, (done, ids, violations) -> {
             if (done % Math.max(1, seeds / 50) == 0 || done == seeds) {
-                final double elapsed = (System.nanoTime() - started) / 1e9;
+                final double elapsed = (SystemClock.INSTANCE.monotonicNanos() - started) / 1e9;
                 final double left = elapsed / done * (seeds - done);
                 synchronized (err) {
                     err.printf(Locale.ROOT, "\r  %d/%d seeds, %.1f M IDs checked, %d violations, ~%.0f s left   ",
@@ -152,7 +153,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             }
         });
-        final double seconds = (System.nanoTime() - started) / 1e9;
+        final double seconds = (SystemClock.INSTANCE.monotonicNanos() - started) / 1e9;
         err.println();
         for (Campaign.Violation v : totals.violations) {
             printViolation(v, out);
