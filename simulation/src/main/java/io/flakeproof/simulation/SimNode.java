@@ -151,6 +151,11 @@ final class SimNode {
         process.crash();
         stopping = false;
         clock.unstall();
+        downFor(downNanos, stepNanos);
+    }
+
+    /** The process is gone (its events are dropped); {@code downNanos} later a new one starts, the clock stepped. */
+    private void downFor(long downNanos, long stepNanos) {
         status = Status.CRASHED;
         generation++;
         backlog.clear();
@@ -178,18 +183,7 @@ final class SimNode {
             if (process != stoppingProcess || status == Status.CRASHED) {
                 return;
             }
-            status = Status.CRASHED;
-            generation++;
-            backlog.clear();
-            waitingRequests.clear();
-            final int g = generation;
-            world.sim().after(downNanos, () -> {
-                if (g == generation) {
-                    status = Status.RUNNING;
-                    generation++;
-                    start();
-                }
-            });
+            downFor(downNanos, 0);
         });
     }
 
