@@ -34,6 +34,8 @@ final class LoadRun {
     private final LoadPlan plan;
     private final PrintWriter out;
     private final Measurements measurements = new Measurements();
+    /** The warm-up's own record, read only to know when its last answer came back. */
+    private final Measurements warmup = new Measurements();
     private final Measurements.Totals totals = new Measurements.Totals();
     private Schedule schedule;
     /** The intended send time of the first measured request: the run's time zero. */
@@ -63,7 +65,7 @@ final class LoadRun {
             out.printf(Locale.ROOT, "warming up: %,d requests at the same rate, not measured%n", plan.warmupRequests());
         }
         out.flush();
-        try (HttpLoadClient client = HttpLoadClient.connect(plan, measurements)) {
+        try (HttpLoadClient client = HttpLoadClient.connect(plan, warmup, measurements)) {
             schedule = new Schedule(SystemClock.INSTANCE.monotonicNanos() + START_DELAY_NANOS, plan.rate(),
                     plan.warmupRequests() + plan.requests());
             measuredStartNanos = schedule.intendedNanos(plan.warmupRequests());
@@ -108,7 +110,7 @@ final class LoadRun {
     private void drain() {
         final long deadline = schedule.lastNanos() + DRAIN.toNanos();
         long now = SystemClock.INSTANCE.monotonicNanos();
-        while (measurements.finished() < schedule.requests() && now < deadline) {
+        while (warmup.finished() + measurements.finished() < schedule.requests() && now < deadline) {
             LockSupport.parkNanos(Math.min(DRAIN_POLL_NANOS, deadline - now));
             now = SystemClock.INSTANCE.monotonicNanos();
         }

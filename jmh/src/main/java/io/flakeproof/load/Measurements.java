@@ -25,7 +25,7 @@ final class Measurements {
     private final SingleWriterRecorder serviceTime = newRecorder();
     private final SingleWriterRecorder sendDelay = newRecorder();
     private final AtomicLongArray failures = new AtomicLongArray(Failure.values().length);
-    /** Requests answered (any status) or failed so far, warm-up ones included. */
+    /** Requests answered (any status) or failed so far. */
     private final AtomicLong finished = new AtomicLong();
     private volatile long lastFinishedNanos;
 
@@ -48,11 +48,6 @@ final class Measurements {
     void failed(Failure failure, long nowNanos) {
         failures.incrementAndGet(failure.ordinal());
         finish(nowNanos);
-    }
-
-    /** A warm-up request finished, however: it is not measured. */
-    void warmedUp() {
-        finished.incrementAndGet();
     }
 
     /** Measured requests that will never finish: counted as failed without touching the finish time. */
