@@ -1,5 +1,6 @@
 package io.flakeproof.service;
 
+import io.flakeproof.cli.CommandLines;
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.DecodedId;
 import java.io.PrintWriter;
@@ -28,7 +29,7 @@ final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final BitLayout layout = layoutOptions.layout();
-        final DecodedId decoded = Arguments.check(spec, () -> layout.decode(parseId(id)));
+        final DecodedId decoded = CommandLines.check(spec, () -> layout.decode(parseId(id)));
         final PrintWriter out = spec.commandLine().getOut();
         out.println("id: " + decoded.id());
         out.println("timestamp: " + Timestamps.isoMillis(decoded.timestamp()));

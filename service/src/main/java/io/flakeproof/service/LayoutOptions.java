@@ -1,5 +1,6 @@
 package io.flakeproof.service;
 
+import io.flakeproof.cli.CommandLines;
 import io.flakeproof.generator.BitLayout;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,6 +41,6 @@ final class LayoutOptions {
      * @throws ParameterException naming the value that is wrong and what was expected
      */
     BitLayout layout() {
-        return Arguments.check(command, () -> BitLayout.parse(spec == null ? DEFAULT_LAYOUT : spec, tickMillis, epoch));
+        return CommandLines.check(command, () -> BitLayout.parse(spec == null ? DEFAULT_LAYOUT : spec, tickMillis, epoch));
     }
 }

@@ -1,5 +1,6 @@
 package io.flakeproof.service;
 
+import io.flakeproof.cli.CommandLines;
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.Durations;
 import io.flakeproof.generator.SystemClock;
@@ -77,12 +78,12 @@ final class LayoutsCommand implements Callable<Integer> {
 
     private int migration(PrintWriter out) {
         final String[] from = migrateFrom.split(",", 3);
-        final BitLayout oldLayout = Arguments.check(spec, () -> BitLayout.parse(from[0],
+        final BitLayout oldLayout = CommandLines.check(spec, () -> BitLayout.parse(from[0],
                 from.length > 1 ? tickMillis(from[1]) : null, from.length > 2 ? from[2] : null));
         final BitLayout newLayout = layoutOptions.layout();
-        final Instant at = Arguments.check(spec, () -> cutover == null ? Instant.ofEpochMilli(SystemClock.INSTANCE.wallMillis())
+        final Instant at = CommandLines.check(spec, () -> cutover == null ? Instant.ofEpochMilli(SystemClock.INSTANCE.wallMillis())
                 : Instant.ofEpochMilli(BitLayout.parseEpoch(cutover)));
-        final LayoutMigration plan = Arguments.check(spec, () -> LayoutMigration.plan(oldLayout, newLayout, at,
+        final LayoutMigration plan = CommandLines.check(spec, () -> LayoutMigration.plan(oldLayout, newLayout, at,
                 Durations.parse(margin)));
         out.println("from: " + oldLayout.describe() + ", overflows at " + Timestamps.isoMillis(oldLayout.overflowInstant()));
         out.println("to:   " + newLayout.describe() + ", overflows at " + Timestamps.isoMillis(newLayout.overflowInstant()));

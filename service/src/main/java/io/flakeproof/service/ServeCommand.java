@@ -1,5 +1,7 @@
 package io.flakeproof.service;
 
+import io.flakeproof.cli.Bounds;
+import io.flakeproof.cli.CommandLines;
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.DriftPolicy;
 import io.flakeproof.generator.Durations;
@@ -21,7 +23,6 @@ import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -122,19 +123,19 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final BitLayout layout = layoutOptions.layout();
-        final DriftPolicy policy = Arguments.check(spec, () -> DriftPolicy.parse(driftPolicy));
-        final Duration window = Arguments.check(spec, () -> Durations.parse(leaseWindow));
-        final Duration session = Arguments.check(spec, () -> Durations.parse(sessionTimeout));
-        final Duration request = Arguments.check(spec, () -> Durations.parse(requestTimeout));
-        final Duration idle = Arguments.check(spec, () -> Durations.parse(idleTimeout));
-        final HttpSettings http = Arguments.check(spec, () -> new HttpSettings(bind, requirePort("port", port),
+        final DriftPolicy policy = CommandLines.check(spec, () -> DriftPolicy.parse(driftPolicy));
+        final Duration window = CommandLines.check(spec, () -> Durations.parse(leaseWindow));
+        final Duration session = CommandLines.check(spec, () -> Durations.parse(sessionTimeout));
+        final Duration request = CommandLines.check(spec, () -> Durations.parse(requestTimeout));
+        final Duration idle = CommandLines.check(spec, () -> Durations.parse(idleTimeout));
+        final HttpSettings http = CommandLines.check(spec, () -> new HttpSettings(bind, requirePort("port", port),
                 maxCount, maxRequestBytes, maxConnections, maxPipelined, request, idle, maxAnswerBytes));
         requirePort("zookeeper-port", zookeeperPort);
-        Arguments.check(spec, () -> {
+        CommandLines.check(spec, () -> {
             layout.requireDatacenter(datacenter);
             return null;
         });
-        final LeaseSettings lease = Arguments.check(spec, () -> LeaseSettings.of(cluster, datacenter,
+        final LeaseSettings lease = CommandLines.check(spec, () -> LeaseSettings.of(cluster, datacenter,
                 LeasedNode.newHolderName()).withWindow(window).withDriftPolicy(policy).withClusterIdIn(dataDir)
                 .withNewCluster(newCluster));
 
@@ -183,10 +184,6 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int requirePort(String option, int value) {
-        if (value < 0 || value > 65535) {
-            throw new ParameterException(spec.commandLine(),
-                    option + " must be in [0, 65535]: " + value);
-        }
-        return value;
+        return CommandLines.check(spec, () -> Bounds.requireIn(option, value, 0, 65_535));
     }
 }

@@ -2,6 +2,8 @@ package io.flakeproof.simulation;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.flakeproof.cli.Bounds;
+import io.flakeproof.cli.CommandLines;
 import io.flakeproof.generator.DriftPolicy;
 import io.flakeproof.generator.SystemClock;
 import java.io.IOException;
@@ -88,14 +90,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        final CommandLine cli = new CommandLine(new SimulateCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setParameterExceptionHandler((e, a) -> {
-            err.println("flakeproof simulate: " + e.getMessage());
-            return 2;
-        });
-        return cli.execute(args);
+        return CommandLines.run(new SimulateCommand(), "flakeproof simulate", out, err, args);
     }
 
     private ParameterException bad(String message) {
@@ -103,10 +98,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private <T extends Comparable<T>> T inRange(String option, T value, T low, T high) {
-        if (value != null && (value.compareTo(low) < 0 || value.compareTo(high) > 0)) {
-            throw bad(option + " must be in [" + low + ", " + high + "]: " + value);
-        }
-        return value;
+        return CommandLines.check(spec, () -> Bounds.requireIn(option, value, low, high, String::valueOf));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.flakeproof.service.http;
 
+import io.flakeproof.cli.Bounds;
 import io.flakeproof.generator.Durations;
 import java.time.Duration;
 import java.util.Objects;
@@ -79,17 +80,14 @@ public record HttpSettings(String bind, int port, int maxCount, int maxRequestBy
         if (bind.isBlank()) {
             throw new IllegalArgumentException("bind must be an address such as 127.0.0.1: '" + bind + "'");
         }
-        requireInRange("port", port, 0, 65_535);
-        requireInRange("maxCount", maxCount, 1, MAX_COUNT_LIMIT);
-        requireInRange("maxRequestBytes", maxRequestBytes, 0, MAX_REQUEST_BYTES_LIMIT);
-        requireInRange("maxConnections", maxConnections, 1, MAX_CONNECTIONS_LIMIT);
-        requireInRange("maxPipelined", maxPipelined, 1, MAX_PIPELINED_LIMIT);
-        requireInRange("requestTimeout", requestTimeout, Duration.ofMillis(1), Duration.ofHours(1));
-        requireInRange("idleTimeout", idleTimeout, Duration.ofMillis(1), Duration.ofHours(24));
-        if (maxAnswerBytes < MIN_ANSWER_BYTES_LIMIT || maxAnswerBytes > MAX_ANSWER_BYTES_LIMIT) {
-            throw new IllegalArgumentException("maxAnswerBytes must be in [" + MIN_ANSWER_BYTES_LIMIT + ", "
-                    + MAX_ANSWER_BYTES_LIMIT + "]: " + maxAnswerBytes);
-        }
+        Bounds.requireIn("port", port, 0, 65_535);
+        Bounds.requireIn("maxCount", maxCount, 1, MAX_COUNT_LIMIT);
+        Bounds.requireIn("maxRequestBytes", maxRequestBytes, 0, MAX_REQUEST_BYTES_LIMIT);
+        Bounds.requireIn("maxConnections", maxConnections, 1, MAX_CONNECTIONS_LIMIT);
+        Bounds.requireIn("maxPipelined", maxPipelined, 1, MAX_PIPELINED_LIMIT);
+        Bounds.requireIn("requestTimeout", requestTimeout, Duration.ofMillis(1), Duration.ofHours(1), Durations::format);
+        Bounds.requireIn("idleTimeout", idleTimeout, Duration.ofMillis(1), Duration.ofHours(24), Durations::format);
+        Bounds.requireIn("maxAnswerBytes", maxAnswerBytes, MIN_ANSWER_BYTES_LIMIT, MAX_ANSWER_BYTES_LIMIT);
     }
 
     /** What a request may be, with the default bounds on what one client may hold. */
@@ -114,18 +112,5 @@ public record HttpSettings(String bind, int port, int maxCount, int maxRequestBy
     public HttpSettings withMaxAnswerBytes(long maxAnswerBytes) {
         return new HttpSettings(bind, port, maxCount, maxRequestBytes, maxConnections, maxPipelined, requestTimeout,
                 idleTimeout, maxAnswerBytes);
-    }
-
-    private static void requireInRange(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
-        }
-    }
-
-    private static void requireInRange(String name, Duration value, Duration min, Duration max) {
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be in [" + Durations.format(min) + ", "
-                    + Durations.format(max) + "]: " + Durations.format(value));
-        }
     }
 }

@@ -1,18 +1,15 @@
 package io.flakeproof.load;
 
+import io.flakeproof.cli.CommandLines;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code flakeproof load}: an open-loop HTTP load generator for a flakeproof node. It sends
@@ -60,6 +57,12 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Exit 1 unless the corrected p99 is under MS milliseconds and no request failed.")
     private Double gateP99Millis;
 
+    @Option(names = "--baseline", arity = "0..1", fallbackValue = "auto", paramLabel = "SERVER",
+            description = "First run the same plan against a trivial server (nginx with a static answer, or a one-loop "
+                    + "Netty server if nginx is missing; or name one: auto, nginx, netty), to measure the load generator's "
+                    + "own floor in the same run, and print the node's overhead over it.")
+    private String baseline;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
     private Path json;
 
@@ -76,36 +79,42 @@ public final class LoadCommand implements Callable<Integer> {
      * @return the exit code: 0 done or passed, 1 failed, 2 bad options
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        final CommandLine commandLine = new CommandLine(new LoadCommand())
-                .setOut(out)
-                .setErr(err)
-                .setParameterExceptionHandler(LoadCommand::rejectArguments);
-        try {
-            return commandLine.execute(args);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return CommandLines.run(new LoadCommand(), "flakeproof load", out, err, args);
     }
 
     @Override
     public Integer call() {
-        final LoadPlan plan = checked(() -> LoadPlan.parse(url, rate, duration, count, connections, warmup));
-        final Gate gate = gateP99Millis == null ? null : checked(() -> new Gate(gateP99Millis));
+        final LoadPlan plan = CommandLines.check(spec, () -> LoadPlan.parse(url, rate, duration, count, connections, warmup));
+        final Gate gate = gateP99Millis == null ? null : CommandLines.check(spec, () -> new Gate(gateP99Millis));
+        final FloorServer.Kind floorKind = baseline == null ? null : CommandLines.check(spec, () -> FloorServer.Kind.parse(baseline));
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        Floor floor = null;
         final LoadSummary summary;
         try {
+            if (floorKind != null) {
+                floor = measureFloor(floorKind, plan, out);
+                out.println();
+                out.println("the node:");
+            }
             summary = LoadRun.run(plan, out);
         } catch (IOException e) {
             err.println("flakeproof load: " + e.getMessage());
             return EXIT_FAILED;
         }
         summary.print(out);
-        final Gate.Verdict verdict = gate == null ? null : gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
+        if (floor != null) {
+            out.println(floor.summary().overheadLine(summary));
+        }
+        Gate.Verdict verdict = gate == null ? null : gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
+        if (verdict != null && floor != null) {
+            verdict = new Gate.Verdict(verdict.passed(), verdict.line() + "; the floor (" + floor.server()
+                    + ") measured p99 " + LoadSummary.millis(floor.summary().p99Micros()) + " ms in the same run");
+        }
         if (json != null) {
             try {
-                summary.writeJson(json, gate, verdict);
+                summary.writeJson(json, gate, verdict, floor == null ? null : floor.summary(),
+                        floor == null ? null : floor.server());
             } catch (IOException e) {
                 err.println("flakeproof load: cannot write " + json + ": " + e.getMessage());
                 return EXIT_FAILED;
@@ -118,27 +127,19 @@ public final class LoadCommand implements Callable<Integer> {
         return verdict.passed() ? CommandLine.ExitCode.OK : EXIT_FAILED;
     }
 
-    /** The value {@code parse} reads, or a bad-option error carrying its message (one line, exit 2). */
-    private <T> T checked(Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    /** The floor: the same plan, warm-up included, against a trivial server started for it and stopped after. */
+    private static Floor measureFloor(FloorServer.Kind kind, LoadPlan plan, PrintWriter out) throws IOException {
+        try (FloorServer server = FloorServer.start(kind, plan.count())) {
+            out.println("the floor: " + server.description() + " on 127.0.0.1:" + server.port()
+                    + ", the same rate, connections, warm-up and duration");
+            out.flush();
+            final LoadSummary summary = LoadRun.run(plan.at("127.0.0.1", server.port()), out);
+            summary.print(out);
+            return new Floor(server.description(), summary);
         }
     }
 
-    /**
-     * Prints one line naming what is wrong, {@code flakeproof load: MESSAGE}, and returns 2. For an
-     * unknown or missing argument picocli names the value but not the expectation, so the synopsis
-     * is appended on the same line.
-     */
-    private static int rejectArguments(ParameterException e, String[] args) {
-        final CommandLine commandLine = e.getCommandLine();
-        String message = e.getMessage();
-        if (e instanceof UnmatchedArgumentException || e instanceof MissingParameterException) {
-            message += "; usage: " + commandLine.getHelp().synopsis(0).strip().replaceAll("\\s+", " ");
-        }
-        commandLine.getErr().println("flakeproof load: " + message.replaceAll("\\s*\\R\\s*", " "));
-        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    /** What the floor measured, and on which server. */
+    private record Floor(String server, LoadSummary summary) {
     }
 }

@@ -1,5 +1,6 @@
 package io.flakeproof.load;
 
+import io.flakeproof.cli.Bounds;
 import io.flakeproof.generator.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,17 +32,11 @@ public record LoadPlan(URI url, long rate, Duration duration, int count, int con
 
     public LoadPlan {
         requireHttp(url);
-        requireInRange("rate", rate, 1, MAX_RATE);
-        if (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(MAX_DURATION) > 0) {
-            throw new IllegalArgumentException("duration must be in [" + Durations.format(MIN_DURATION) + ", "
-                    + Durations.format(MAX_DURATION) + "]: " + Durations.format(duration));
-        }
-        requireInRange("count", count, 1, MAX_COUNT);
-        requireInRange("connections", connections, 1, MAX_CONNECTIONS);
-        if (warmup.isNegative() || warmup.compareTo(MAX_WARMUP) > 0) {
-            throw new IllegalArgumentException("warmup must be in [0s, " + Durations.format(MAX_WARMUP) + "]: "
-                    + Durations.format(warmup));
-        }
+        Bounds.requireIn("rate", rate, 1, MAX_RATE);
+        Bounds.requireIn("duration", duration, MIN_DURATION, MAX_DURATION, Durations::format);
+        Bounds.requireIn("count", count, 1, MAX_COUNT);
+        Bounds.requireIn("connections", connections, 1, MAX_CONNECTIONS);
+        Bounds.requireIn("warmup", warmup, Duration.ZERO, MAX_WARMUP, Durations::format);
     }
 
     /**
@@ -57,6 +52,12 @@ public record LoadPlan(URI url, long rate, Duration duration, int count, int con
             throw new IllegalArgumentException(urlExpected(url), e);
         }
         return new LoadPlan(uri, rate, Durations.parse(duration), count, connections, Durations.parse(warmup));
+    }
+
+    /** The same plan sent to {@code http://HOST:PORT} instead, with the same path. */
+    public LoadPlan at(String host, int port) {
+        return new LoadPlan(URI.create("http://" + host + ":" + port + (url.getRawPath() == null ? "" : url.getRawPath())),
+                rate, duration, count, connections, warmup);
     }
 
     /** rate x duration: the requests measured. */
@@ -98,11 +99,5 @@ public record LoadPlan(URI url, long rate, Duration duration, int count, int con
 
     private static String urlExpected(String url) {
         return "url must be http://HOST[:PORT], such as http://127.0.0.1:8080: '" + url + "'";
-    }
-
-    private static void requireInRange(String name, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
-        }
     }
 }

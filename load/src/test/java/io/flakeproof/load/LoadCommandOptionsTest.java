@@ -21,9 +21,10 @@ class LoadCommandOptionsTest {
         "--connections | 1025        | connections must be in [1, 1024]: 1025",
         "--count       | 0           | count must be in [1, 1000000]: 0",
         "--count       | 1000001     | count must be in [1, 1000000]: 1000001",
-        "--warmup      | 11m         | warmup must be in [0s, 10m]: 11m",
+        "--warmup      | 11m         | warmup must be in [0ms, 10m]: 11m",
         "--gate-p99-ms | 0           | gate-p99-ms must be in (0, 60000]: 0",
         "--gate-p99-ms | -1.5        | gate-p99-ms must be in (0, 60000]: -1.5",
+        "--baseline    | apache      | baseline must be auto, nginx or netty: 'apache'",
         "--url         | https://x:1 | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'https://x:1'",
         "--url         | 127.0.0.1   | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: '127.0.0.1'",
         "--url         | http://h/?a | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'http://h/?a'",
@@ -36,9 +37,9 @@ class LoadCommandOptionsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "--bogus | Unknown option: '--bogus'; usage: flakeproof load [-h] [--url=URL] [--rate=R] [--duration=D] "
-                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--json=FILE]",
+                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--json=FILE]",
         "--rate  | Missing required parameter for option '--rate' (R); usage: flakeproof load [-h] [--url=URL] "
-                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--json=FILE]",
+                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--json=FILE]",
     })
     void appendsTheSynopsisWhenAnArgumentIsUnknownOrMissing(String argument, String message) {
         assertRejected(message, argument);

@@ -62,33 +62,33 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
         out.println("send delay behind schedule (queueing for a connection, pacing), ms:  " + percentiles(sendDelay));
     }
 
-    /** Writes the summary, and the gate's verdict if there is one, as a JSON object to {@code file}. */
-    void writeJson(Path file, Gate gate, Gate.Verdict verdict) throws IOException {
+    /**
+     * One line: how much the node's latency percentiles exceed this run's (the floor's), in ms.
+     * What is left after the floor is the node's own, plus the two processes competing for cores.
+     */
+    String overheadLine(LoadSummary node) {
+        final StringBuilder line = new StringBuilder("the node over the floor (latency, ms):");
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            line.append(' ').append(PERCENTILE_NAMES[i].replace('_', '.')).append(' ')
+                    .append(signedMillis(node.latency.getValueAtPercentile(PERCENTILES[i])
+                            - latency.getValueAtPercentile(PERCENTILES[i])));
+        }
+        return line.append(" max ").append(signedMillis(node.latency.getMaxValue() - latency.getMaxValue())).toString();
+    }
+
+    /**
+     * Writes the summary, the gate's verdict if there is one, and the floor's run if there was one
+     * (as {@code floor}, with the same fields, and the node's overhead over it), as a JSON object to
+     * {@code file}.
+     */
+    void writeJson(Path file, Gate gate, Gate.Verdict verdict, LoadSummary floor, String floorServer) throws IOException {
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              JsonGenerator json = JSON.createGenerator(writer).useDefaultPrettyPrinter()) {
             json.writeStartObject();
-            json.writeStringField("target", plan.describeTarget());
-            json.writeNumberField("rate", plan.rate());
-            json.writeNumberField("duration_s", plan.duration().toSeconds());
-            json.writeNumberField("count", plan.count());
-            json.writeNumberField("connections", plan.connections());
-            json.writeNumberField("requests", requests);
-            json.writeNumberField("succeeded", succeeded);
-            json.writeNumberField("failed", failed());
-            json.writeObjectFieldStart("failed_by_kind");
-            for (Map.Entry<Failure, Long> failure : failures.entrySet()) {
-                json.writeNumberField(failure.getKey().label(), failure.getValue());
-            }
-            json.writeEndObject();
-            json.writeNumberField("elapsed_s", round3(elapsedNanos / 1e9));
-            json.writeNumberField("achieved_rate", round3(achievedRate()));
-            json.writeNumberField("ids_per_second", round3(idsPerSecond()));
-            writePercentiles(json, "latency_ms", latency);
-            writePercentiles(json, "service_time_ms", serviceTime);
-            writePercentiles(json, "send_delay_ms", sendDelay);
+            writeFields(json);
             if (gate != null) {
                 json.writeObjectFieldStart("gate");
                 json.writeNumberField("p99_ms", gate.p99Millis());
@@ -96,13 +96,51 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
                 json.writeStringField("verdict", verdict.line());
                 json.writeEndObject();
             }
+            if (floor != null) {
+                json.writeObjectFieldStart("floor");
+                json.writeStringField("server", floorServer);
+                floor.writeFields(json);
+                json.writeEndObject();
+                json.writeObjectFieldStart("over_floor_ms");
+                for (int i = 0; i < PERCENTILES.length; i++) {
+                    json.writeNumberField(PERCENTILE_NAMES[i], (latency.getValueAtPercentile(PERCENTILES[i])
+                            - floor.latency.getValueAtPercentile(PERCENTILES[i])) / 1000.0);
+                }
+                json.writeEndObject();
+            }
             json.writeEndObject();
         }
+    }
+
+    private void writeFields(JsonGenerator json) throws IOException {
+        json.writeStringField("target", plan.describeTarget());
+        json.writeNumberField("rate", plan.rate());
+        json.writeNumberField("duration_s", plan.duration().toSeconds());
+        json.writeNumberField("count", plan.count());
+        json.writeNumberField("connections", plan.connections());
+        json.writeNumberField("requests", requests);
+        json.writeNumberField("succeeded", succeeded);
+        json.writeNumberField("failed", failed());
+        json.writeObjectFieldStart("failed_by_kind");
+        for (Map.Entry<Failure, Long> failure : failures.entrySet()) {
+            json.writeNumberField(failure.getKey().label(), failure.getValue());
+        }
+        json.writeEndObject();
+        json.writeNumberField("elapsed_s", round3(elapsedNanos / 1e9));
+        json.writeNumberField("achieved_rate", round3(achievedRate()));
+        json.writeNumberField("ids_per_second", round3(idsPerSecond()));
+        writePercentiles(json, "latency_ms", latency);
+        writePercentiles(json, "service_time_ms", serviceTime);
+        writePercentiles(json, "send_delay_ms", sendDelay);
     }
 
     /** Microseconds as milliseconds with three decimals: {@code 1234} is {@code 1.234}. */
     static String millis(long micros) {
         return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+    }
+
+    private static String signedMillis(long micros) {
+        return (micros >= 0 ? "+" : "-") + millis(Math.abs(micros));
     }
 
     private String failureDetail() {

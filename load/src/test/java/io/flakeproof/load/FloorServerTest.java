@@ -1,0 +1,84 @@
+package io.flakeproof.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The floor's trivial servers answer what the load generator counts as a success (200, exactly the
+ * plan's IDs), and {@code --baseline} runs the same plan against one before the node, printing both.
+ */
+class FloorServerTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theNettyFloorAnswersEveryRequestWithTheCountAskedFor() throws Exception {
+        try (FloorServer floor = FloorServer.start(FloorServer.Kind.NETTY, 3)) {
+            assertThat(floor.description()).startsWith("netty");
+            assertAnswersThreeIds(floor.port());
+        }
+    }
+
+    /** Where nginx is installed (CI installs it), the floor runs on it; elsewhere there is nothing to test. */
+    @Test
+    void theNginxFloorAnswersEveryRequestWithTheCountAskedFor() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed");
+        try (FloorServer auto = FloorServer.start(FloorServer.Kind.AUTO, 3)) {
+            assertThat(auto.description()).as("auto prefers nginx").startsWith("nginx");
+            assertAnswersThreeIds(auto.port());
+        }
+    }
+
+    @Test
+    void theFloorsAnswerIsAsLongAsTheNodesAndCountsRight() {
+        final String body = FloorServer.body(1_000);
+        assertThat(IdsBody.countIds(new ByteArrayInputStream(body.getBytes(StandardCharsets.US_ASCII)))).isEqualTo(1_000);
+        assertThat(body.length()).isBetween(19_000, 20_000);
+    }
+
+    /** The node here is another trivial server: what is tested is the run, not a node. */
+    @Test
+    void aBaselineRunMeasuresTheFloorThenTheNodeAndPrintsTheOverhead(@TempDir Path dir) throws IOException {
+        final StringWriter out = new StringWriter();
+        final Path json = dir.resolve("load.json");
+        try (FloorServer node = FloorServer.start(FloorServer.Kind.NETTY, 1)) {
+            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "--url", "http://127.0.0.1:" + node.port(), "--rate", "200", "--duration", "1s",
+                    "--connections", "2", "--baseline", "netty", "--gate-p99-ms", "60000", "--json", json.toString());
+            assertThat(code).as(out.toString()).isZero();
+        }
+        assertThat(out.toString())
+                .contains("the floor: netty")
+                .contains("the node:")
+                .containsPattern("the node over the floor \\(latency, ms\\): p50 [+-]\\d+\\.\\d{3}")
+                .containsPattern("PASS: p99 .* ms < 60000 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                        + "\\d+\\.\\d{3} ms in the same run");
+        assertThat(out.toString().split("200 of 200 requests succeeded", -1)).as("floor and node both whole").hasSize(3);
+        assertThat(Files.readString(json)).contains("\"floor\"").contains("\"over_floor_ms\"").contains("\"server\" : \"netty");
+    }
+
+    private void assertAnswersThreeIds(int port) throws Exception {
+        for (String method : new String[] {"POST", "GET"}) {
+            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/ids?count=3"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(method).isEqualTo(200);
+            assertThat(IdsBody.countIds(new ByteArrayInputStream(answer.body().getBytes(StandardCharsets.US_ASCII))))
+                    .as(method).isEqualTo(3);
+        }
+    }
+}
