@@ -56,8 +56,10 @@ final class Answers {
         final NodeStatus parsed = switch (String.valueOf(status)) {
             case "ok" -> NodeStatus.OK;
             case "degraded" -> NodeStatus.DEGRADED;
-            case "unavailable" -> NodeStatus.UNAVAILABLE;
-            default -> throw new MalformedAnswerException("'status' must be ok, degraded or unavailable: " + status);
+            // A node warming up has just started and asks not to be sent traffic yet.
+            case "unavailable", "warming" -> NodeStatus.UNAVAILABLE;
+            default -> throw new MalformedAnswerException("'status' must be ok, degraded, warming or unavailable: "
+                    + status);
         };
         final Map<String, Object> layout = object(member(health, "layout"), "layout");
         final Object bits = member(layout, "bits");

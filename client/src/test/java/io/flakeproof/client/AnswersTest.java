@@ -54,7 +54,7 @@ class AnswersTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown status | {\"status\":\"fine\",\"layout\":{}}                                            | 'status' must be ok, degraded or unavailable: fine",
+        "unknown status | {\"status\":\"fine\",\"layout\":{}}                                            | 'status' must be ok, degraded, warming or unavailable: fine",
         "bad bits       | {\"status\":\"ok\",\"layout\":{\"bits\":\"41/0/10\",\"tick_ms\":1,\"epoch\":\"2025-01-01T00:00:00Z\"}} | not a layout",
         "too many bits  | {\"status\":\"ok\",\"layout\":{\"bits\":\"41/0/10/13\",\"tick_ms\":1,\"epoch\":\"2025-01-01T00:00:00Z\"}} | the sum of the bits must be in [1, 63]: 64",
         "bad epoch      | {\"status\":\"ok\",\"layout\":{\"bits\":\"41/0/10/12\",\"tick_ms\":1,\"epoch\":\"yesterday\"}} | not a layout",

@@ -54,6 +54,8 @@ public final class LeasedNode implements IdNode, AutoCloseable {
     private final CuratorFramework client;
     private final CuratorLease lease;
     private final MintedCounter minted;
+    /** While set, {@link #health} says WARMING with this reason: the node is exercising its request path. */
+    private volatile String warming;
     /** Takes the minted-count samples that utilization is measured against. */
     private final ScheduledExecutorService sampler;
     private final WorkerPool workerPool;
@@ -148,8 +150,22 @@ public final class LeasedNode implements IdNode, AutoCloseable {
         return current;
     }
 
+    /**
+     * Marks the node as warming up ({@code reason} non-null: {@code /health} says {@code warming},
+     * answered 503) or ready (null).
+     */
+    public void warming(String reason) {
+        this.warming = reason;
+    }
+
     @Override
     public NodeHealth health() {
+        final NodeHealth health = currentHealth();
+        final String reason = warming;
+        return reason == null ? health : health.warming(reason);
+    }
+
+    private NodeHealth currentHealth() {
         final LeaseStatus status = lease.status();
         final SnowflakeGenerator current = lease.generator();
         final double utilization = minted.utilizationOverLastSecond(layout.idsPerSecondPerWorker());

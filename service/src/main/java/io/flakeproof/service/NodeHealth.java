@@ -3,13 +3,14 @@ package io.flakeproof.service;
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.DriftPolicy;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A node's health, as {@code GET /health} shows it.
  *
- * @param status               OK, DEGRADED (serving, but a load balancer should prefer others) or
- *                             UNAVAILABLE (cannot mint)
+ * @param status               OK, DEGRADED (serving, but a load balancer should prefer others),
+ *                             WARMING (just started, not ready for traffic) or UNAVAILABLE (cannot mint)
  * @param workerId             the leased worker, -1 when none
  * @param datacenterId         the datacenter
  * @param clusterId            the id of the cluster the node joined in its registry, null without a registry
@@ -36,11 +37,27 @@ public record NodeHealth(
         List<String> reasons,
         Operations operations) {
 
-    /** ok, degraded or unavailable. */
-    public enum Status { OK, DEGRADED, UNAVAILABLE }
+    /**
+     * ok, degraded, warming (a node that has just started and is exercising its own request path
+     * before it takes traffic: serving, but answered 503 so that a load balancer waits) or
+     * unavailable.
+     */
+    public enum Status { OK, DEGRADED, WARMING, UNAVAILABLE }
 
     public NodeHealth {
         reasons = List.copyOf(reasons);
+    }
+
+    /** This health with the status WARMING and the reason first, unless the node cannot mint at all. */
+    public NodeHealth warming(String reason) {
+        if (status == Status.UNAVAILABLE) {
+            return this;
+        }
+        final List<String> withWarming = new ArrayList<>(reasons.size() + 1);
+        withWarming.add(reason);
+        withWarming.addAll(reasons);
+        return new NodeHealth(Status.WARMING, workerId, datacenterId, clusterId, clockOffsetMs, leaseRemainingMs,
+                sequenceUtilization, layout, layoutExhaustsAt, withWarming, operations);
     }
 
     /** A node with no registry: no {@link Operations}. */

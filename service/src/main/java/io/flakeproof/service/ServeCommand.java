@@ -13,6 +13,7 @@ import io.flakeproof.service.http.HttpSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -39,6 +40,8 @@ import sun.misc.SignalHandler;
         defaultValueProvider = EnvironmentDefaults.class,
         footer = "Every option can also be set as FLAKEPROOF_<OPTION>, such as FLAKEPROOF_LEASE_WINDOW=30s.")
 final class ServeCommand implements Callable<Integer> {
+
+    private static final Duration MAX_WARMUP = Duration.ofMinutes(5);
 
     @Spec
     private CommandSpec spec;
@@ -120,6 +123,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "a 503 and nothing is minted. Default ${DEFAULT-VALUE} (256 MiB).")
     private long maxAnswerBytes;
 
+    @Option(names = "--warmup", defaultValue = "10s",
+            description = "Before it says it is ready, the node sends itself the requests clients will send, so that the "
+                    + "JIT has compiled their path: at most this long, 0s for none, at most 5m. Meanwhile /health says "
+                    + "warming (503). Default ${DEFAULT-VALUE}.")
+    private String warmup;
+
     @Override
     public Integer call() throws InterruptedException {
         final BitLayout layout = layoutOptions.layout();
@@ -128,6 +137,8 @@ final class ServeCommand implements Callable<Integer> {
         final Duration session = CommandLines.check(spec, () -> Durations.parse(sessionTimeout));
         final Duration request = CommandLines.check(spec, () -> Durations.parse(requestTimeout));
         final Duration idle = CommandLines.check(spec, () -> Durations.parse(idleTimeout));
+        final Duration warmupBudget = CommandLines.check(spec, () -> Bounds.requireIn("warmup", Durations.parse(warmup),
+                Duration.ZERO, MAX_WARMUP, Durations::format));
         final HttpSettings http = CommandLines.check(spec, () -> new HttpSettings(bind, requirePort("port", port),
                 maxCount, maxRequestBytes, maxConnections, maxPipelined, request, idle, maxAnswerBytes));
         requirePort("zookeeper-port", zookeeperPort);
@@ -147,6 +158,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (LeaseUnavailableException | UncheckedIOException e) {
             err.println("flakeproof: cannot start: " + e.getMessage());
             return ExitCode.SOFTWARE;
+        }
+        if (!warmupBudget.isZero()) {
+            node.warming("warming up: the node is exercising its own request path before it takes traffic (at most "
+                    + Durations.format(warmupBudget) + ")");
         }
         final PrometheusRegistry registry = new PrometheusRegistry();
         NodeMetrics.register(node, registry);
@@ -171,16 +186,28 @@ final class ServeCommand implements Callable<Integer> {
         final SignalHandler onSignal = signal -> new Thread(stop, "flakeproof-stop").start();
         Signal.handle(new Signal("TERM"), onSignal);
         Signal.handle(new Signal("INT"), onSignal);
+        String warmed = "";
+        if (!warmupBudget.isZero()) {
+            final Warmup.Result result = Warmup.run(new InetSocketAddress(loopbackFor(bind), server.port()), warmupBudget,
+                    SystemClock.INSTANCE);
+            node.warming(null);
+            warmed = "; " + result.describe();
+        }
         // Printed once the handlers are in place: a supervisor that stops the node as soon as it reads this
         // line gets a graceful stop, not the JVM's default exit 143.
         final NodeHealth health = node.health();
         out.printf("flakeproof serving on http://%s:%d as worker %d in datacenter %d (cluster %s, id %s, layout %s); "
-                        + "ZooKeeper %s%n", bind, server.port(), health.workerId(), health.datacenterId(), cluster,
-                health.clusterId(), layout.describe(), node.zookeeperDescription());
+                        + "ZooKeeper %s%s%n", bind, server.port(), health.workerId(), health.datacenterId(), cluster,
+                health.clusterId(), layout.describe(), node.zookeeperDescription(), warmed);
         out.flush();
         stopped.await();
         out.println("flakeproof stopped: lease released");
         return ExitCode.OK;
+    }
+
+    /** Where the node reaches itself: its bind address, or loopback when it binds every address. */
+    private static String loopbackFor(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("*") ? "127.0.0.1" : bind;
     }
 
     private int requirePort(String option, int value) {

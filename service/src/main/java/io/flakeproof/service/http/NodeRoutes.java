@@ -87,8 +87,9 @@ final class NodeRoutes {
                         JsonBodies.decoded(alloc, node.layout().decode(id))));
             case HEALTH: // reads volatile state and takes one short lock: never blocks
                 final NodeHealth health = node.health();
-                return new Outcome(Responses.json(health.status() == NodeHealth.Status.UNAVAILABLE
-                        ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, JsonBodies.health(alloc, health)));
+                final boolean ready = health.status() == NodeHealth.Status.OK
+                        || health.status() == NodeHealth.Status.DEGRADED;
+                return new Outcome(Responses.json(!ready ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK, JsonBodies.health(alloc, health)));
             case METRICS:
                 return new Outcome(metrics(alloc));
             default:

@@ -50,6 +50,27 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void aWarmingNodeSaysSoFirstAndIsAnswered503SoThatALoadBalancerWaits() {
+        final BitLayout layout = BitLayout.parse("41/5/5/12", 10L, "2020-01-01T00:00:00Z");
+        final NodeHealth degraded = new NodeHealth(NodeHealth.Status.DEGRADED, 3, 2, "c0ffee-1", -42L, 1500, 0.25, layout,
+                Instant.parse("2716-09-05T13:05:15.520Z"), List.of("clock offset is 42 ms"));
+
+        final Reply reply = new NodeChannel(nodeWithHealth(degraded.warming("warming up"))).get("/health");
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.text()).startsWith("{\"status\":\"warming\",\"worker_id\":3,")
+                .endsWith("\"reasons\":[\"warming up\",\"clock offset is 42 ms\"]}");
+    }
+
+    @Test
+    void aNodeThatCannotMintStaysUnavailableWhileWarming() {
+        final NodeHealth unavailable = new NodeHealth(NodeHealth.Status.UNAVAILABLE, -1, 0, null, null, 0, 0,
+                BitLayout.preset("snowflake"), BitLayout.preset("snowflake").overflowInstant(), List.of("no lease"));
+
+        assertThat(unavailable.warming("warming up")).isEqualTo(unavailable);
+    }
+
+    @Test
     void answers503WhenTheGeneratorIsSealed() {
         staticNode.generator().seal();
 
