@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,8 @@ final class JsonBodies {
 
     /** Thread-safe once configured; generators are not, so each body gets its own. */
     private static final JsonFactory JSON = new JsonFactory();
+    private static final byte[] IDS_OPEN = "{\"ids\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IDS_CLOSE = "]}".getBytes(StandardCharsets.US_ASCII);
 
 
     /** Room for one ID and its separator: 19 digits, two quotes, a comma. */
@@ -46,15 +49,43 @@ final class JsonBodies {
 
     /** {@code {"ids":[1,2,3]}}, or with {@code asStrings} {@code {"ids":["1","2","3"]}}. */
     static ByteBuf ids(ByteBufAllocator alloc, long[] ids, boolean asStrings) {
-        return write(alloc, (int) idsCapacity(ids.length), json -> {
-            json.writeStartObject();
-            json.writeArrayFieldStart("ids");
-            for (long id : ids) {
-                writeId(json, id, asStrings);
+        // Written byte by byte rather than through Jackson: the answer every request gets, and a
+        // generator, its context and buffers were a fifth of what a single-ID request allocated.
+        // IDs are non-negative longs: digits only, nothing to escape.
+        final ByteBuf buffer = alloc.buffer((int) idsCapacity(ids.length));
+        buffer.writeBytes(IDS_OPEN);
+        for (int i = 0; i < ids.length; i++) {
+            if (i > 0) {
+                buffer.writeByte(',');
             }
-            json.writeEndArray();
-            json.writeEndObject();
-        });
+            if (asStrings) {
+                buffer.writeByte('"');
+            }
+            writeDecimal(buffer, ids[i]);
+            if (asStrings) {
+                buffer.writeByte('"');
+            }
+        }
+        return buffer.writeBytes(IDS_CLOSE);
+    }
+
+    /** {@code value} (at least 0) in decimal ASCII, with nothing allocated. */
+    static void writeDecimal(ByteBuf buffer, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("an ID is never negative: " + value);
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        final int start = buffer.writerIndex();
+        buffer.ensureWritable(digits);
+        long rest = value;
+        for (int i = start + digits - 1; i >= start; i--) {
+            buffer.setByte(i, (int) ('0' + rest % 10));
+            rest /= 10;
+        }
+        buffer.writerIndex(start + digits);
     }
 
     /** {@code {"ranges":[{"first":1,"count":4096}]}}; with {@code asStrings} each {@code first} is a string. */

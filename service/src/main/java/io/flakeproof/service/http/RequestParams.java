@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 final class RequestParams {
 
     /** Optional sign, then ASCII digits: what a whole number looks like before its range is checked. */
+    /** 18 decimal digits always fit a long: the fast path of {@link #wholeNumber} reads up to this many. */
+    private static final int MAX_FAST_DIGITS = 18;
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
 
     /** {@code %2F} in either case: an encoded {@code /}. */
@@ -73,7 +75,7 @@ final class RequestParams {
      */
     static String path(QueryStringDecoder uri) {
         final String raw = uri.rawPath();
-        if (ENCODED_SLASH.matcher(raw).find()) {
+        if (raw.indexOf('%') >= 0 && ENCODED_SLASH.matcher(raw).find()) {
             throw RequestRejected.badRequest("the path must not encode '/' (%2F): '" + raw + "'");
         }
         try {
@@ -93,6 +95,9 @@ final class RequestParams {
      * @throws RequestRejected when a q-value is not one of RFC 9110's: 0 to 1 with at most three decimals
      */
     static boolean prefersOctetStream(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.ACCEPT)) {
+            return false; // the common case, with nothing to allocate
+        }
         final MediaPreference octetStream = new MediaPreference(HttpHeaderValues.APPLICATION_OCTET_STREAM.toString());
         final MediaPreference json = new MediaPreference(HttpHeaderValues.APPLICATION_JSON.toString());
         for (String accept : headers.getAll(HttpHeaderNames.ACCEPT)) {
@@ -165,8 +170,31 @@ final class RequestParams {
         return values.get(0);
     }
 
-    /** A whole number in [min, max], whatever its length: the message quotes what was sent. */
+    /**
+     * A whole number in [min, max], whatever its length: the message quotes what was sent. Up to 18
+     * digits it is read as a long with nothing allocated (the path of every request); longer ones,
+     * and every error, take the exact slow path.
+     */
     private static long wholeNumber(String name, String text, long min, long max) {
+        final int digitsFrom = text.startsWith("-") ? 1 : 0;
+        final int length = text.length();
+        if (length > digitsFrom && length - digitsFrom <= MAX_FAST_DIGITS) {
+            long value = 0;
+            int i = digitsFrom;
+            for (; i < length; i++) {
+                final char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    break;
+                }
+                value = value * 10 + (c - '0');
+            }
+            if (i == length) {
+                value = digitsFrom == 1 ? -value : value;
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            }
+        }
         final String bound = "[" + min + ", " + max + "]";
         if (!WHOLE_NUMBER.matcher(text).matches()) {
             throw RequestRejected.badRequest(name + " must be a whole number in " + bound + ": '" + text + "'");
