@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAccumulator;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.LongStream;
 
 /**
@@ -56,7 +54,7 @@ import java.util.stream.LongStream;
  * fails, its retry sees the seal and refuses, and the swap returns the last state handed out. That
  * is how a graceful release learns the last tick it may lower the ceiling to.
  *
- * <p>Counters are {@link LongAdder}s and {@link LongAccumulator}s, written after the CAS, read
+ * <p>Counters ({@link MintCounters}: striped adders and accumulators) are written after the CAS, read
  * without locks. The count of IDs minted costs nothing per ID: the call that moves the state off a tick adds that tick's IDs (its
  * last sequence + 1, known from the CAS's expected value), and a reading adds the current tick's.
  *
@@ -117,17 +115,7 @@ public final class SnowflakeGenerator {
 
     /** The state a new generator starts in, {@code (floor, maxSequence)}: no ID minted in that tick. */
     private final long initialState;
-    /** IDs of the ticks the state has moved off (and of the last tick, once sealed). */
-    private final LongAdder idsInFinishedTicks = new LongAdder();
-    /** The largest minted count reported, so that readings racing a tick change never go back. */
-    private final LongAccumulator idsMintedReported = new LongAccumulator(Math::max, 0);
-    private final LongAdder batches = new LongAdder();
-    private final LongAdder sequenceExhaustions = new LongAdder();
-    private final LongAdder borrowedTicks = new LongAdder();
-    private final LongAdder clockBehindReadings = new LongAdder();
-    private final LongAccumulator maxBackwardDriftMillis = new LongAccumulator(Math::max, 0);
-    private final LongAdder waitNanos = new LongAdder();
-    private final LongAdder[] refusals = new LongAdder[MintRefusedException.Cause.values().length];
+    private final MintCounters counters = new MintCounters();
 
     /**
      * A generator minting under {@code lease} with the default drift policy on the system clock.
@@ -187,9 +175,6 @@ public final class SnowflakeGenerator {
         // No tick is taken from the clock yet: a floor ahead of it (a new term installed within its
         // ABSORB lead, a restart with the clock stepped back) is not a backward step of the clock.
         this.clockHighWaterTick = Math.min(floor, tickAt(clock.wallMillis()));
-        for (int i = 0; i < refusals.length; i++) {
-            refusals[i] = new LongAdder();
-        }
     }
 
     /** A generator for a fixed datacenter and worker with no ceiling, on the system clock. */
@@ -247,7 +232,7 @@ public final class SnowflakeGenerator {
         } catch (MintRefusedException e) {
             throw accountPartial(e, Arrays.copyOf(ids, filled));
         } finally {
-            batches.increment();
+            counters.batch();
         }
         return ids;
     }
@@ -278,7 +263,7 @@ public final class SnowflakeGenerator {
                     .toArray();
             throw accountPartial(e, partial);
         } finally {
-            batches.increment();
+            counters.batch();
         }
         return ranges;
     }
@@ -297,7 +282,7 @@ public final class SnowflakeGenerator {
             // Written before the CAS publishes SEALED, so every reader that sees SEALED sees it.
             sealedTick = current >> sequenceBits;
             if (state.compareAndSet(current, SEALED)) {
-                idsInFinishedTicks.add(idsInTickOf(current));
+                counters.tickFinished(idsInTickOf(current));
                 return sealedTick;
             }
         }
@@ -337,11 +322,9 @@ public final class SnowflakeGenerator {
     public long idsMinted() {
         // The finished ticks first: a tick counted there has been left, so the state read after it is
         // in a later tick and nothing is counted twice; a tick left in between is missed (the lag).
-        final long finished = idsInFinishedTicks.sum();
+        final long finished = counters.finishedTicks();
         final long current = state.get();
-        final long total = finished + (current == SEALED ? 0 : idsInTickOf(current));
-        idsMintedReported.accumulate(total);
-        return idsMintedReported.get();
+        return counters.idsMinted(finished, current == SEALED ? 0 : idsInTickOf(current));
     }
 
     /** How many IDs the state {@code s} says were minted in its tick: none in the initial state. */
@@ -356,12 +339,7 @@ public final class SnowflakeGenerator {
 
     /** A consistent-enough reading of the counters: each is exact, the set is not taken atomically. */
     public GeneratorStats stats() {
-        final long[] refused = new long[refusals.length];
-        for (int i = 0; i < refused.length; i++) {
-            refused[i] = refusals[i].sum();
-        }
-        return new GeneratorStats(idsMinted(), batches.sum(), sequenceExhaustions.sum(), borrowedTicks.sum(),
-                clockBehindReadings.sum(), maxBackwardDriftMillis.get(), waitNanos.sum(), refused);
+        return counters.stats(idsMinted());
     }
 
     // ---- the claim ----
@@ -372,11 +350,8 @@ public final class SnowflakeGenerator {
      * claim that would wait for the clock returns {@link #WOULD_WAIT} instead (claimed states are >= 0).
      */
     private long claim(long want, boolean mayWait) {
-        long deadline = 0;
-        long waitStart = 0;
-        // The state's tick when this call began waiting; -2 while it is not waiting (ticks are >= -1).
-        long waitingAtTick = -2;
-        boolean exhaustionCounted = false;
+        // Created when the claim first meets a wait: a claim that needs none allocates nothing.
+        ClockWait wait = null;
         long nowMillis = 0;
         // Whether nowMillis is a reading from before a lost CAS that may be used again.
         boolean retrying = false;
@@ -408,45 +383,13 @@ public final class SnowflakeGenerator {
                 if (nowTick < lastTick) {
                     noteClockBehind(nowTick);
                 }
-                final long lead = firstTick - nowTick;
-                if (lead > toleranceTicks) {
-                    if (exhausted && !exhaustionCounted) {
-                        sequenceExhaustions.increment();
-                        exhaustionCounted = true;
+                if (firstTick - nowTick > toleranceTicks) {
+                    if (wait == null) {
+                        wait = new ClockWait();
                     }
-                    if (policy.kind() == DriftPolicy.Kind.FAIL && nowTick < lastTick) {
-                        throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
-                                + (lastTick - nowTick) * tickMillis + " ms behind the last minted tick " + lastTick
-                                + " and the drift policy is fail", tickMillis * (lastTick - nowTick + 1));
-                    }
-                    if (!mayWait) {
+                    if (!wait.pauseOrRefuse(lastTick, nowTick, nowMillis, firstTick, exhausted, mayWait)) {
                         return WOULD_WAIT;
                     }
-                    final long nowNanos = clock.monotonicNanos();
-                    if (waitingAtTick != lastTick) {
-                        // A new wait, or other calls took the tick this one waited for: the budget starts
-                        // again, since the generator as a whole made progress. The policy's wait for a
-                        // clock behind the state, plus one tick for a spent sequence.
-                        waitingAtTick = lastTick;
-                        waitStart = nowNanos;
-                        deadline = nowNanos + (nowTick < lastTick ? maxWaitNanos : 0) + (exhausted ? tickNanos : 0);
-                    }
-                    final long remaining = deadline - nowNanos;
-                    if (remaining <= 0) {
-                        throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
-                                + Math.max(0, lastTick - nowTick) * tickMillis + " ms behind the last minted tick "
-                                + lastTick + " after waiting " + (nowNanos - waitStart) / 1_000_000 + " ms (policy "
-                                + policy + ")", tickMillis * (lead - toleranceTicks));
-                    }
-                    // Mintable once the clock reaches firstTick - toleranceTicks. The wall clock reads
-                    // whole milliseconds, so a short wait (the next tick) is taken in slices short
-                    // enough to spin, waking within microseconds of the boundary rather than parking
-                    // a whole millisecond from wherever in it the wait began.
-                    final long untilMintableNanos =
-                            (layoutStartMillis(firstTick - toleranceTicks) - nowMillis) * 1_000_000;
-                    final long slice = untilMintableNanos <= SHORT_WAIT_NANOS ? SPIN_SLICE_NANOS : untilMintableNanos;
-                    clock.pause(Math.min(remaining, Math.max(1, slice)));
-                    waitNanos.add(clock.monotonicNanos() - nowNanos);
                     continue;
                 }
             }
@@ -454,16 +397,75 @@ public final class SnowflakeGenerator {
             final long last = Math.min(first + want - 1, first | sequenceMask);
             if (state.compareAndSet(current, last)) {
                 if (firstTick != lastTick) {
-                    idsInFinishedTicks.add(idsInTickOf(current));
+                    counters.tickFinished(idsInTickOf(current));
                 }
                 if (fromClock) {
                     clockHighWaterTick = nowTick;
                 } else if (exhausted && firstTick > nowTick) {
-                    borrowedTicks.increment();
+                    counters.tickBorrowed();
                 }
                 return first;
             }
             retrying = true;
+        }
+    }
+
+    /**
+     * One claim's wait for the clock: the minting tick is further ahead of the clock than the drift
+     * policy's tolerance. Its budget is the policy's wait for a clock behind the state, plus one tick
+     * for a spent sequence; it starts again whenever other calls move the state's tick meanwhile,
+     * since the generator as a whole made progress.
+     */
+    private final class ClockWait {
+
+        private long deadline;
+        private long start;
+        /** The state's tick when this wait's budget began; -2 before (ticks are >= -1). */
+        private long atTick = -2;
+        private boolean exhaustionCounted;
+
+        /**
+         * Refuses under the FAIL policy (for a clock behind the state) or once the budget is spent;
+         * otherwise pauses until the minting tick comes within the tolerance, or a slice of that wait.
+         *
+         * @return false, without pausing, when the caller may not wait
+         */
+        boolean pauseOrRefuse(long lastTick, long nowTick, long nowMillis, long firstTick, boolean exhausted,
+                boolean mayWait) {
+            if (exhausted && !exhaustionCounted) {
+                counters.sequenceExhausted();
+                exhaustionCounted = true;
+            }
+            if (policy.kind() == DriftPolicy.Kind.FAIL && nowTick < lastTick) {
+                throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
+                        + (lastTick - nowTick) * tickMillis + " ms behind the last minted tick " + lastTick
+                        + " and the drift policy is fail", tickMillis * (lastTick - nowTick + 1));
+            }
+            if (!mayWait) {
+                return false;
+            }
+            final long nowNanos = clock.monotonicNanos();
+            if (atTick != lastTick) {
+                atTick = lastTick;
+                start = nowNanos;
+                deadline = nowNanos + (nowTick < lastTick ? maxWaitNanos : 0) + (exhausted ? tickNanos : 0);
+            }
+            final long remaining = deadline - nowNanos;
+            if (remaining <= 0) {
+                throw refuse(MintRefusedException.Cause.CLOCK_BEHIND, "clock is "
+                        + Math.max(0, lastTick - nowTick) * tickMillis + " ms behind the last minted tick "
+                        + lastTick + " after waiting " + (nowNanos - start) / 1_000_000 + " ms (policy "
+                        + policy + ")", tickMillis * (firstTick - nowTick - toleranceTicks));
+            }
+            // Mintable once the clock reaches firstTick - toleranceTicks. The wall clock reads whole
+            // milliseconds, so a short wait (the next tick) is taken in slices short enough to spin,
+            // waking within microseconds of the boundary rather than parking a whole millisecond from
+            // wherever in it the wait began.
+            final long untilMintableNanos = (layoutStartMillis(firstTick - toleranceTicks) - nowMillis) * 1_000_000;
+            final long slice = untilMintableNanos <= SHORT_WAIT_NANOS ? SPIN_SLICE_NANOS : untilMintableNanos;
+            clock.pause(Math.min(remaining, Math.max(1, slice)));
+            counters.waited(clock.monotonicNanos() - nowNanos);
+            return true;
         }
     }
 
@@ -535,8 +537,7 @@ public final class SnowflakeGenerator {
     private void noteClockBehind(long nowTick) {
         final long behind = clockHighWaterTick - nowTick;
         if (behind > 0) {
-            clockBehindReadings.increment();
-            maxBackwardDriftMillis.accumulate(behind * tickMillis);
+            counters.clockBehind(behind * tickMillis);
         }
     }
 
@@ -557,7 +558,7 @@ public final class SnowflakeGenerator {
     }
 
     private MintRefusedException refuse(MintRefusedException.Cause cause, String message, long retryAfterMillis) {
-        refusals[cause.ordinal()].increment();
+        counters.refused(cause);
         return new MintRefusedException(cause, message, retryAfterMillis);
     }
 
