@@ -172,6 +172,21 @@ final class Report {
         byKind.forEach((k, v) -> kinds.add(List.of("`" + k + "`", n(counts.get(k)), String.join(", ", v))));
         doc.para("Fault kinds injected into the fenced protocol in this run, and the scenarios that injected them:");
         doc.table(List.of("fault kind", "injected", "scenarios (fenced campaigns)"), kinds);
+        doc.heading(3, "The explorer");
+        if (r.explorer == null) {
+            doc.para("**Not run**: " + stageMessage("explorer", "no explorer results in this run") + ". The lease protocol's "
+                    + "interleavings were not enumerated exhaustively; the simulation campaigns above sample them.");
+        } else {
+            final List<List<String>> ex = new ArrayList<>();
+            r.explorer.fields().forEachRemaining(e -> {
+                if (e.getValue().isValueNode()) {
+                    ex.add(List.of(e.getKey().replace('_', ' '), e.getValue().asText()));
+                }
+            });
+            doc.para("The exhaustive explorer of the lease protocol: " + explorerLine(r.explorer) + ". Its results, as it wrote them:");
+            doc.table(List.of("", "this run"), ex);
+            doc.code("./flakeproof explore --json explorer.json");
+        }
         doc.heading(3, "What was not tested");
         final List<String> not = new ArrayList<>(List.of(
                 "A rollback of the ZooKeeper ensemble to an old snapshot (a node cannot tell it from its own ensemble).",
@@ -387,7 +402,7 @@ final class Report {
         } else {
             final List<List<String>> rows = new ArrayList<>();
             final List<Charts.Series> series = new ArrayList<>();
-            for (Object[] x : new Object[][] {{"the node (`./flakeproof serve`)", r.loadNode}, {"baseline: the JDK's HTTP server "
+            for (Object[] x : new Object[][] {{"the node (`./flakeproof serve`)", r.loadNode}, {"baseline: a minimal HTTP server "
                     + "answering one constant ID", r.loadBaseline}, {"the node, batches of 1,000 IDs", r.loadBatches}}) {
                 final JsonNode l = (JsonNode) x[1];
                 if (l == null) {
@@ -455,11 +470,12 @@ final class Report {
         rows.add(List.of("coordination at generation time", "none", "a round trip to the database per ID",
                 "none per ID (a ZooKeeper write per lease renewal, every window/3)"));
         rows.add(List.of("sortable by time (consecutive values in order, measured)", pct(sort.path("uuidv4").asDouble()),
-                "per caller " + (nv.path("in_order_per_caller").asBoolean() ? "100%" : "not always") + "; odd/even: "
-                        + "not across servers", pct(sort.path("flakeproof").asDouble())));
+                "each caller's values in order: " + (nv.path("in_order_per_caller").asBoolean() ? "yes" : "no")
+                        + " (one server); odd/even across two servers: not measured", pct(sort.path("flakeproof").asDouble())));
         rows.add(List.of("size", "128 bits", "64 bits", "64 bits"));
-        rows.add(List.of("single point of failure (measured)", "none", "one server: its stop stops every caller; odd/even: "
-                + "the stopped server's callers failed " + n(oe.path("failed").asLong()) + " calls (" + firstError(oe) + ")",
+        rows.add(List.of("single point of failure (measured)", "none", "yes: the callers of a stopped server get no ID; "
+                + "measured on the even server of two (below): its callers failed " + n(oe.path("failed").asLong())
+                + " calls, " + errors(oe),
                 "none per ID: a node cut off from ZooKeeper mints for up to one window"));
         rows.add(List.of("throughput (measured)", uuid == null ? "not measured" : n(Math.round(uuid.path("primaryMetric").path("score")
                 .asDouble())) + " IDs/s, one thread", n(Math.round(nv.path("calls_per_s").asDouble())) + " IDs/s on one server (p50 "
@@ -472,7 +488,7 @@ final class Report {
                 + f1(oe.path("seconds").asDouble()) + " s; the even server was stopped (`pg_ctl stop -m immediate`) after "
                 + n(oe.path("stopped_at_ms").asLong()) + " ms. " + n(oe.path("calls").asLong()) + " calls answered, "
                 + n(oe.path("failed").asLong()) + " failed, " + n(oe.path("duplicates").asLong()) + " duplicate values. What the "
-                + "stopped server's callers saw: " + firstError(oe) + ". A caller failing over to the other server would get "
+                + "stopped server's callers saw (each retries on a new connection 100 ms after a failure): " + errors(oe) + ". A caller failing over to the other server would get "
                 + "only odd values from then on: unique, but no longer one sequence.");
         final JsonNode buckets = oe.path("calls_per_100ms_by_caller");
         if (buckets.isArray() && !buckets.isEmpty()) {
@@ -508,7 +524,8 @@ final class Report {
         doc.para("The same " + n(pg.path("rows").asLong()) + " rows `(id, v int)` loaded with `COPY` into a table whose "
                 + "primary key is a flakeproof ID (`bigint`), a UUIDv4 or a UUIDv7 (`uuid`), or a sequence (`bigint` identity), "
                 + "once with shared_buffers " + pg.path("big_buffers").asText() + " (the index fits) and once with "
-                + pg.path("small_buffers").asText() + " (it does not). Index blocks read are those not found in shared buffers.");
+                + pg.path("small_buffers").asText() + " (it does not). Index blocks read are those not found in shared buffers (a page added to the index counts as "
+                + "read too: about index size / 8 KB for keys that only append).");
         doc.table(List.of("key", "shared_buffers", "rows", "load time", "index size", "table size", "index blocks read",
                 "index blocks hit"), bt);
         final List<Charts.Bars> bars = new ArrayList<>();
@@ -551,6 +568,11 @@ final class Report {
 
     // ---- helpers ----
 
+    private String stageMessage(String stage, String otherwise) {
+        final JsonNode s = r.stage(stage);
+        return s == null || !s.has("message") ? otherwise : s.path("message").asText();
+    }
+
     private static JsonNode jmhFind(JsonNode jmh, String impl) {
         if (jmh == null) {
             return null;
@@ -573,13 +595,17 @@ final class Report {
                 + " measured, JDK " + b.path("jdkVersion").asText();
     }
 
-    private static String firstError(JsonNode oe) {
-        final JsonNode errors = oe.path("errors");
-        if (!errors.fields().hasNext()) {
+    /** Every error message the callers saw, the most frequent first, with its count. */
+    private static String errors(JsonNode oe) {
+        final List<Map.Entry<String, JsonNode>> errors = new ArrayList<>();
+        oe.path("errors").fields().forEachRemaining(errors::add);
+        if (errors.isEmpty()) {
             return "no error";
         }
-        final Map.Entry<String, JsonNode> e = errors.fields().next();
-        return "\"" + e.getKey() + "\" (" + n(e.getValue().asLong()) + " times)";
+        errors.sort((a, b) -> Long.compare(b.getValue().asLong(), a.getValue().asLong()));
+        final List<String> parts = new ArrayList<>();
+        errors.forEach(e -> parts.add("\"" + e.getKey() + "\" (" + n(e.getValue().asLong()) + " times)"));
+        return String.join(", ", parts);
     }
 
     private static List<Charts.Series> series(Map<String, List<double[]>> byPolicy, int column) {

@@ -77,4 +77,17 @@ class ReportRenderTest {
         assertThat(Files.readString(out.resolve("REPORT.md"))).contains("| explorer | not run |")
                 .contains("The exhaustive explorer: **not run**");
     }
+
+    @Test
+    void explorerResultsGetTheirOwnSection() throws Exception {
+        final Path results = Fixtures.copy(dir);
+        Files.writeString(results.resolve("explorer.json"), "{\"states\": 1200, \"depth\": 8, \"violations\": 0}");
+        final Path out = dir.resolve("out");
+
+        final Fixtures.Run run = Fixtures.report("--from-results", results.toString(), "--out", out.toString());
+
+        assertThat(run.code()).isZero();
+        assertThat(Files.readString(out.resolve("REPORT.md"))).contains("### The explorer").contains("| states | 1200 |")
+                .contains("| explorer | states 1200, depth 8, 0 violations |").doesNotContain("The exhaustive explorer: **not run**");
+    }
 }
