@@ -99,6 +99,7 @@ final class Verification {
             progress.step(String.format(Locale.ROOT, "campaign %d/%d: %s", i, plan.campaigns().size(), c.command()));
             final List<String> args = new ArrayList<>(c.args());
             args.addAll(List.of("--json", results.resolve("simulation/" + c.name() + ".json").toString()));
+            progress.watch(log("simulate-" + c.name()));
             final int code = simulate(args, log("simulate-" + c.name()));
             if (code != 0 && code != 1 && code != 3) {
                 throw new IOException(c.command() + " exited " + code + "; see " + log("simulate-" + c.name()));
@@ -129,6 +130,7 @@ final class Verification {
             final List<String> cmd = List.of("--protocol", "fenced", "--scenario", "partition", "--seeds",
                     Integer.toString(plan.windowSeeds()), "--window", Long.toString(w), "--session", "1000", "--json",
                     results.resolve("window/" + w + ".json").toString());
+            progress.watch(log("window-" + w));
             final int code = simulate(cmd, log("window-" + w));
             if (code != 0 && code != 1 && code != 3) {
                 throw new IOException("./flakeproof simulate " + String.join(" ", cmd) + " exited " + code);
@@ -142,6 +144,7 @@ final class Verification {
         if (!launcher.contains("explore)")) {
             return "this checkout has no explorer (./flakeproof explore)";
         }
+        progress.watch(log("explore"));
         final int code = Proc.run(List.of(root.resolve("flakeproof").toString(), "explore", "--json",
                 results.resolve("explorer.json").toString()), root, log("explore"), 3600);
         if (!Files.exists(results.resolve("explorer.json"))) {
@@ -155,6 +158,7 @@ final class Verification {
         build(jar, "jcstress");
         final Path out = log("jcstress");
         final Path dir = Files.createDirectories(results.resolve("logs/jcstress-run"));
+        progress.watch(out);
         final int code = Proc.run(List.of("java", "-jar", jar.toString(), "-m", plan.jcstressMode(), "-sc", "false", "-time",
                 plan.jcstressTime(), "-strideCount", "2", "-strideSize", "128", "-fsm", plan.quick() ? "0" : "1", "-t", "io.flakeproof"), dir, out, 3600);
         final String text = Files.readString(out, StandardCharsets.UTF_8);
@@ -195,6 +199,7 @@ final class Verification {
                 "impl=" + String.join(",", plan.jmhThroughputImpls())));
         thr.addAll(plan.jmhOptions());
         thr.addAll(List.of("-rf", "json", "-rff", results.resolve("jmh-throughput.json").toString()));
+        progress.watch(log("jmh-throughput"));
         check(Proc.run(thr, root, log("jmh-throughput"), 3600), "JMH throughput", log("jmh-throughput"));
         progress.step("every call timed, " + plan.jmhEveryCallImpls().size() + " implementations");
         final Path percentiles = results.resolve("everycall-percentiles.jsonl");
@@ -205,6 +210,7 @@ final class Verification {
                 "impl=" + String.join(",", plan.jmhEveryCallImpls()), "-jvmArgsAppend", "-Dflakeproof.everycall=" + percentiles));
         ec.addAll(plan.jmhOptions());
         ec.addAll(List.of("-rf", "json", "-rff", results.resolve("jmh-everycall.json").toString()));
+        progress.watch(log("jmh-everycall"));
         check(Proc.run(ec, root, log("jmh-everycall"), 3600), "JMH every call", log("jmh-everycall"));
         return null;
     }
@@ -246,6 +252,7 @@ final class Verification {
         if (gate) {
             cmd.addAll(List.of("--gate-p99-ms", "1"));
         }
+        progress.watch(log(name));
         final int code = Proc.run(cmd, root, log(name), 3600);
         if (!Files.exists(results.resolve(name + ".json"))) {
             throw new IOException("./flakeproof load exited " + code + " and wrote no results; see " + log(name));
