@@ -89,7 +89,8 @@ public final class SimulateCommand implements Callable<Integer> {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    /** Runs the command with these arguments, printing to {@code out} and {@code err}; returns its exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         return CommandLines.run(new SimulateCommand(), "flakeproof simulate", out, err, args);
     }
 
