@@ -1,19 +1,16 @@
 package io.flakeproof.simulation;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.flakeproof.generator.DriftPolicy;
 import io.flakeproof.generator.SystemClock;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -88,25 +85,15 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        final CommandLine cli = new CommandLine(new SimulateCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setParameterExceptionHandler((e, a) -> {
-            err.println("flakeproof simulate: " + e.getMessage());
-            return 2;
-        });
-        return cli.execute(args);
+        return Cli.execute(new SimulateCommand(), "simulate", args, out, err);
     }
 
     private ParameterException bad(String message) {
-        return new ParameterException(spec.commandLine(), message);
+        return Cli.bad(spec, message);
     }
 
     private <T extends Comparable<T>> T inRange(String option, T value, T low, T high) {
-        if (value != null && (value.compareTo(low) < 0 || value.compareTo(high) > 0)) {
-            throw bad(option + " must be in [" + low + ", " + high + "]: " + value);
-        }
-        return value;
+        return Cli.inRange(spec, option, value, low, high);
     }
 
     @Override
@@ -261,12 +248,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private void writeJson(Campaign.Spec c, Campaign.Totals t, List<String> missed, double seconds) throws IOException {
-        final Path parent = json.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (JsonGenerator g = new JsonFactory().createGenerator(Files.newBufferedWriter(json))) {
-            g.useDefaultPrettyPrinter();
+        try (JsonGenerator g = Cli.json(json)) {
             g.writeStartObject();
             g.writeStringField("protocol", c.protocol());
             g.writeStringField("policy", c.policy().toString());
@@ -322,16 +304,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
-                g.writeArrayFieldStart("timeline");
-                for (Timeline.Entry e : v.shrunk().replay().timeline()) {
-                    g.writeStartObject();
-                    g.writeNumberField("at_ms", e.atNanos() / 1e6);
-                    g.writeNumberField("node", e.node());
-                    g.writeNumberField("clock_offset_ms", e.offsetNanos() / 1e6);
-                    g.writeStringField("what", e.what());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                Timeline.writeJson(g, "timeline", v.shrunk().replay().timeline());
                 g.writeEndObject();
             }
             g.writeEndArray();
