@@ -10,6 +10,7 @@ import io.flakeproof.generator.lease.LeaseCommand;
 import io.flakeproof.generator.lease.LeaseCore;
 import io.flakeproof.generator.lease.LeaseHolder;
 import io.flakeproof.generator.lease.StoreResult;
+import io.flakeproof.generator.lease.WorkerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,6 +206,12 @@ interface SmallProcess {
         }
     }
 
+    /** A worker record in a few words: epoch, holder, ceiling. */
+    static String describe(WorkerRecord r) {
+        return "{epoch " + r.holderEpoch() + ", " + (r.holder().isEmpty() ? "no holder" : r.holder().split(":")[0])
+                + ", ceiling " + r.ceilingTick() + "}";
+    }
+
     /** A lease core's store operation. */
     record LeaseOp(LeaseCommand.StoreOp op) implements Op {
         @Override
@@ -230,7 +237,24 @@ interface SmallProcess {
 
         @Override
         public String describe() {
-            return op.toString();
+            if (op instanceof LeaseCommand.CreateRecord c) {
+                return "create record of worker " + c.workerId() + " " + SmallProcess.describe(c.record());
+            }
+            if (op instanceof LeaseCommand.Claim c) {
+                return "claim worker " + c.workerId() + " at version " + c.expectedVersion() + ": "
+                        + SmallProcess.describe(c.record());
+            }
+            if (op instanceof LeaseCommand.Write w) {
+                return "write worker " + w.workerId() + " at version " + w.expectedVersion() + ": "
+                        + SmallProcess.describe(w.record());
+            }
+            if (op instanceof LeaseCommand.Read r) {
+                return "read worker " + r.workerId();
+            }
+            if (op instanceof LeaseCommand.DeleteOwner d) {
+                return "delete the owner of worker " + d.workerId() + " if at version " + d.recordVersion();
+            }
+            return op instanceof LeaseCommand.ListWorkers ? "list workers" : "read the cluster record";
         }
     }
 

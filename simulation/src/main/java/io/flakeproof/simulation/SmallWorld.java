@@ -6,6 +6,7 @@ import io.flakeproof.generator.ManualClock;
 import io.flakeproof.generator.MintRefusedException;
 import io.flakeproof.generator.SnowflakeGenerator;
 import io.flakeproof.generator.lease.ClusterRecord;
+import io.flakeproof.generator.lease.StoreResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -504,7 +505,21 @@ final class SmallWorld {
         }
     }
 
+    /** A store answer in a few words. */
     private static String describe(Object answer) {
+        if (answer instanceof StoreResult.ClusterRead r) {
+            return r.kind() + (r.record() == null ? "" : " cluster " + r.record().clusterId());
+        }
+        if (answer instanceof StoreResult.Listed r) {
+            return r.kind() + " workers " + r.existing() + " owned " + r.owned();
+        }
+        if (answer instanceof StoreResult.Written r) {
+            return r.kind() + (r.kind() == StoreResult.Kind.OK ? " version " + r.version() : " " + r.detail());
+        }
+        if (answer instanceof StoreResult.Read r) {
+            return r.kind() + (r.record() == null ? " no record" : " " + SmallProcess.describe(r.record())
+                    + " at version " + r.version());
+        }
         return String.valueOf(answer);
     }
 }
