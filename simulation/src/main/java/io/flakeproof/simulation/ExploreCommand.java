@@ -35,18 +35,18 @@ public final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Worker IDs, in [1, 2]. Default ${DEFAULT-VALUE}.")
     private int workers;
 
-    @Option(names = "--depth", defaultValue = "20", description = "Events per path, in [1, 60]. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--depth", defaultValue = "25", description = "Events per path, in [1, 60]. Default ${DEFAULT-VALUE}.")
     private int depth;
 
-    @Option(names = "--faults", defaultValue = "3", description = "Faults per path (drops, lost answers, suspensions, "
+    @Option(names = "--faults", defaultValue = "1", description = "Faults per path (drops, lost answers, suspensions, "
             + "expiries, crashes), in [0, 10]. Default ${DEFAULT-VALUE}.")
     private int faults;
 
-    @Option(names = "--clock-steps", defaultValue = "1", description = "Clock steps per path, in [0, 10]. "
+    @Option(names = "--clock-steps", defaultValue = "0", description = "Clock steps per path, in [0, 10]. "
             + "Default ${DEFAULT-VALUE}.")
     private int clockSteps;
 
-    @Option(names = "--ticks", defaultValue = "4", description = "Ticks of time passing per path, in [0, 30]. "
+    @Option(names = "--ticks", defaultValue = "1", description = "Ticks of time passing per path, in [0, 30]. "
             + "Default ${DEFAULT-VALUE}.")
     private int ticks;
 

@@ -197,7 +197,7 @@ interface SmallProcess {
 
         @Override
         public Object state() {
-            return holder;
+            return this;
         }
 
         @Override
