@@ -1,6 +1,5 @@
 package io.flakeproof.simulation;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.flakeproof.cli.Bounds;
 import io.flakeproof.cli.CommandLines;
@@ -8,14 +7,12 @@ import io.flakeproof.generator.DriftPolicy;
 import io.flakeproof.generator.SystemClock;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -254,12 +251,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private void writeJson(Campaign.Spec c, Campaign.Totals t, List<String> missed, double seconds) throws IOException {
-        final Path parent = json.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (JsonGenerator g = new JsonFactory().createGenerator(Files.newBufferedWriter(json))) {
-            g.useDefaultPrettyPrinter();
+        try (JsonGenerator g = JsonFiles.open(json)) {
             g.writeStartObject();
             g.writeStringField("protocol", c.protocol());
             g.writeStringField("policy", c.policy().toString());
@@ -315,16 +307,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
-                g.writeArrayFieldStart("timeline");
-                for (Timeline.Entry e : v.shrunk().replay().timeline()) {
-                    g.writeStartObject();
-                    g.writeNumberField("at_ms", e.atNanos() / 1e6);
-                    g.writeNumberField("node", e.node());
-                    g.writeNumberField("clock_offset_ms", e.offsetNanos() / 1e6);
-                    g.writeStringField("what", e.what());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                Timeline.writeJson(g, "timeline", v.shrunk().replay().timeline());
                 g.writeEndObject();
             }
             g.writeEndArray();

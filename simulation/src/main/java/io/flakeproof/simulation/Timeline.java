@@ -1,5 +1,7 @@
 package io.flakeproof.simulation;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +43,20 @@ final class Timeline {
 
     List<Entry> entries() {
         return entries;
+    }
+
+    /** Writes {@code entries} as the JSON array {@code name}. */
+    static void writeJson(JsonGenerator g, String name, List<Entry> entries) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (Entry e : entries) {
+            g.writeStartObject();
+            g.writeNumberField("at_ms", e.atNanos() / 1e6);
+            g.writeNumberField("node", e.node());
+            g.writeNumberField("clock_offset_ms", e.offsetNanos() / 1e6);
+            g.writeStringField("what", e.what());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     static String millis(long nanos) {

@@ -1,0 +1,525 @@
+package io.flakeproof.simulation;
+
+import io.flakeproof.generator.BitLayout;
+import io.flakeproof.generator.Lease;
+import io.flakeproof.generator.ManualClock;
+import io.flakeproof.generator.MintRefusedException;
+import io.flakeproof.generator.SnowflakeGenerator;
+import io.flakeproof.generator.lease.ClusterRecord;
+import io.flakeproof.generator.lease.StoreResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The explorer's world: 2 or 3 processes on a one- or two-worker layout, each a {@link SmallProcess}
+ * (for {@code fenced}, the real lease holder and generator), a store that is a value
+ * ({@link StoreState}), the operations and answers in flight, and the checker. Deterministic: the same
+ * events from a new world give the same world, which is how {@link Explorer} reconstructs a state.
+ *
+ * <p><b>Events</b> (each an int, {@link #enabled()} lists them in a fixed order):
+ * <ul>
+ *   <li>the oldest operation in flight on a session is delivered (applied, its answer queued), dropped
+ *       (not applied, answered UNKNOWN: a fault) or committed with its answer lost (applied, answered
+ *       UNKNOWN: a fault). Each session is FIFO, as a ZooKeeper session is;</li>
+ *   <li>a process's oldest answer is delivered;</li>
+ *   <li>a tick of time passes for every clock and the registry; a process whose timer is due wakes;</li>
+ *   <li>a session is suspended (a fault), expires on the registry (a fault for a live process's
+ *       session; a crashed process's session expires for free, as it does after its timeout), or
+ *       reconnects (learning the expiry, if any: Curator's LOST, and a new session);</li>
+ *   <li>a process's wall clock steps by a tick, the offset bound or the window, either way (a step);</li>
+ *   <li>a process mints at its ceiling: the highest tick its lease lets it mint (for a protocol with no
+ *       ceiling, its clock's tick);</li>
+ *   <li>a process crashes and starts again with a new identity and session (a fault; its old session
+ *       lingers, and its operations in flight may still land), or releases and then starts again.</li>
+ * </ul>
+ *
+ * <p><b>Mint at the ceiling.</b> The wall clock is set to the ceiling's tick, the real generator mints
+ * one ID, and the clock is set back, with no other event in between: an execution the real system can
+ * have (a clock that reads the ceiling at that moment), and the most dangerous mint, since it reaches
+ * the top of the term's interval. Backward-clock behaviour needs no special case: the generator's own
+ * state and drift policy decide, as in production.
+ *
+ * <p><b>The checker</b>: every ID distinct; each generator's IDs increasing; for {@code fenced}, each
+ * mint above its term's floor, and each worker's terms minting in disjoint tick intervals
+ * {@code (floor, highest tick minted]}. An exception or failed assertion in the code under test
+ * (the explorer runs with {@code -ea}) is a violation too.
+ */
+final class SmallWorld {
+
+    /** Event kinds; an event is {@code kind << 16 | target << 8 | argument}. */
+    enum Kind { DELIVER, DELAY, DROP, LOSE_ANSWER, ANSWER, TIME, SUSPEND, RECONNECT, EXPIRE, STEP, MINT, CRASH, RELEASE }
+
+    /** How big the world is, and how many faults, clock steps and ticks of time passing a path may have. */
+    record Bounds(String protocol, int holders, int workers, int faults, int clockSteps, int ticks) {
+    }
+
+    static final long TICK_MILLIS = 10;
+    /** The clock steps: a tick, the offset bound, the window, forward and back. */
+    static final long[] STEPS = {TICK_MILLIS, -TICK_MILLIS, SmallProcess.OFFSET_BOUND_MILLIS,
+        -SmallProcess.OFFSET_BOUND_MILLIS, SmallProcess.WINDOW_MILLIS, -SmallProcess.WINDOW_MILLIS};
+    static final String CLUSTER_ID = "explored";
+
+    /** One slot of the world: the process started in it now, its clock (the host's), session, queues. */
+    private static final class Slot {
+        final ManualClock clock;
+        SmallProcess process;
+        int incarnation;
+        int session;
+        boolean suspended;
+        boolean releasing;
+        final ArrayDeque<Object[]> answers = new ArrayDeque<>();
+
+        Slot(ManualClock clock) {
+            this.clock = clock;
+        }
+    }
+
+    /** What one generator minted: its worker, floor and highest tick, for the interval check. */
+    private static final class Term {
+        final long worker;
+        final long floor;
+        long maxTick;
+        long maxId = Long.MIN_VALUE;
+
+        Term(long worker, long floor) {
+            this.worker = worker;
+            this.floor = floor;
+        }
+    }
+
+    private final Bounds bounds;
+    private final BitLayout layout;
+    private final ManualClock registryClock;
+    private final long startWall;
+    private StoreState store;
+    private final List<Slot> slots = new ArrayList<>();
+    /** Operations in flight per session, oldest first: {slot, incarnation, op}. */
+    private final TreeMap<Integer, ArrayDeque<Object[]>> inFlight = new TreeMap<>();
+    private int sessions;
+    private int faults;
+    private int steps;
+    private int ticks;
+    private final TreeSet<Long> ids = new TreeSet<>();
+    private final IdentityHashMap<SnowflakeGenerator, Term> terms = new IdentityHashMap<>();
+    /** The terms in the order they first minted, for deterministic messages. */
+    private final List<Term> termOrder = new ArrayList<>();
+    private String violation;
+    private final Timeline timeline;
+    /** Whether the processes have floors and ceilings (the interval checks apply). */
+    private final boolean fenced;
+
+    SmallWorld(Bounds bounds, boolean keepTimeline) {
+        this.bounds = bounds;
+        final int workerBits = bounds.workers() == 1 ? 0 : 1;
+        this.layout = new BitLayout(41, 0, workerBits, 22 - workerBits, TICK_MILLIS,
+                BitLayout.DEFAULT_EPOCH.toEpochMilli());
+        this.startWall = BitLayout.DEFAULT_EPOCH.toEpochMilli() + 1000 * TICK_MILLIS;
+        this.registryClock = new ManualClock(startWall);
+        this.store = StoreState.withCluster(new ClusterRecord(layout, CLUSTER_ID, 0));
+        this.timeline = new Timeline(keepTimeline);
+        for (int i = 0; i < bounds.holders(); i++) {
+            final Slot s = new Slot(new ManualClock(startWall));
+            slots.add(s);
+            startProcess(i);
+        }
+        this.fenced = slots.get(0).process.fenced();
+    }
+
+    static int event(Kind kind, int target, int argument) {
+        return kind.ordinal() << 16 | target << 8 | argument;
+    }
+
+    static Kind kind(int event) {
+        return Kind.values()[event >>> 16];
+    }
+
+    static int target(int event) {
+        return event >>> 8 & 0xff;
+    }
+
+    static int argument(int event) {
+        return event & 0xff;
+    }
+
+    BitLayout layout() {
+        return layout;
+    }
+
+    /** The violation found, or null. */
+    String violation() {
+        return violation;
+    }
+
+    List<Timeline.Entry> timeline() {
+        return timeline.entries();
+    }
+
+    // ---- the events ----
+
+    /** Every event possible now, in a fixed order. */
+    List<Integer> enabled() {
+        final List<Integer> out = new ArrayList<>();
+        final boolean mayFault = faults < bounds.faults();
+        for (Map.Entry<Integer, ArrayDeque<Object[]>> e : inFlight.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                out.add(event(Kind.DELIVER, e.getKey(), 0));
+                if (mayFault) {
+                    out.add(event(Kind.DELAY, e.getKey(), 0));
+                    out.add(event(Kind.DROP, e.getKey(), 0));
+                    if (((SmallProcess.Op) e.getValue().peek()[2]).writes()) {
+                        out.add(event(Kind.LOSE_ANSWER, e.getKey(), 0));
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            final Slot s = slots.get(i);
+            if (!s.answers.isEmpty()) {
+                out.add(event(Kind.ANSWER, i, 0));
+            }
+        }
+        if (ticks < bounds.ticks()) {
+            out.add(event(Kind.TIME, 0, 0));
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            final Slot s = slots.get(i);
+            final boolean expired = store.isExpired(s.session);
+            if (mayFault && !s.suspended && !expired) {
+                out.add(event(Kind.SUSPEND, i, 0));
+            }
+            if (s.suspended || expired) {
+                out.add(event(Kind.RECONNECT, i, 0));
+            }
+            if (mayFault && !expired) {
+                out.add(event(Kind.EXPIRE, s.session, 0));
+            }
+            if (steps < bounds.clockSteps()) {
+                for (int k = 0; k < STEPS.length; k++) {
+                    out.add(event(Kind.STEP, i, k));
+                }
+            }
+            final long tick = mintTick(s);
+            if (tick >= 0 && tick > s.process.generator().lastTick()) {
+                out.add(event(Kind.MINT, i, 0));
+            }
+            if (mayFault) {
+                out.add(event(Kind.CRASH, i, 0));
+                if (!s.releasing) {
+                    out.add(event(Kind.RELEASE, i, 0));
+                }
+            }
+        }
+        // Sessions of crashed processes expire when their timeout passes: no fault.
+        for (int session = 1; session <= sessions; session++) {
+            if (!store.isExpired(session) && !current(session) && (store.owns(session) || inFlight.containsKey(session))) {
+                out.add(event(Kind.EXPIRE, session, 0));
+            }
+        }
+        return out;
+    }
+
+    private boolean current(int session) {
+        return slots.stream().anyMatch(s -> s.session == session);
+    }
+
+    /** Applies one event; an exception or failed assertion of the code under test becomes the violation. */
+    void apply(int event) {
+        try {
+            step(event);
+            wakeDue();
+        } catch (RuntimeException | AssertionError e) {
+            violation = "the code under test threw " + e;
+        }
+    }
+
+    private void step(int event) {
+        final int t = target(event);
+        switch (kind(event)) {
+            case DELIVER, DELAY, DROP, LOSE_ANSWER -> deliver(kind(event), t);
+            case ANSWER -> {
+                final Object[] a = slots.get(t).answers.remove();
+                answer(t, (Long) a[0], a[1]);
+            }
+            case TIME -> {
+                ticks++;
+                registryClock.advance(TICK_MILLIS);
+                slots.forEach(s -> s.clock.advance(TICK_MILLIS));
+                note(-1, () -> "a tick passes");
+            }
+            case SUSPEND -> {
+                faults++;
+                slots.get(t).suspended = true;
+                note(t, () -> "FAULT: connection suspended");
+                send(t, slots.get(t).process.onSuspended());
+            }
+            case RECONNECT -> reconnect(t);
+            case EXPIRE -> {
+                if (current(t)) {
+                    faults++;
+                }
+                store = store.expire(t);
+                note(-1, () -> (current(t) ? "FAULT: " : "") + "session " + t + " expires on the registry");
+            }
+            case STEP -> {
+                steps++;
+                final long delta = STEPS[argument(event)];
+                slots.get(t).clock.stepWall(delta);
+                note(t, () -> "FAULT: wall clock steps " + (delta > 0 ? "+" : "") + delta + " ms");
+            }
+            case MINT -> mint(t);
+            case CRASH -> {
+                faults++;
+                note(t, () -> "FAULT: crashes; starts again with a new identity");
+                startProcess(t);
+            }
+            case RELEASE -> {
+                faults++;
+                final Slot s = slots.get(t);
+                s.releasing = true;
+                note(t, () -> "releases (graceful stop)");
+                send(t, s.process.release());
+            }
+        }
+    }
+
+    private void deliver(Kind how, int session) {
+        final Object[] sent = inFlight.get(session).remove();
+        if (inFlight.get(session).isEmpty()) {
+            inFlight.remove(session);
+        }
+        final int slot = (Integer) sent[0];
+        final SmallProcess.Op op = (SmallProcess.Op) sent[2];
+        final Object answer;
+        if (how != Kind.DELIVER) {
+            faults++;
+        }
+        if (how == Kind.DROP) {
+            answer = op.unknown();
+            note(slot, () -> "FAULT: " + op.describe() + " is lost before the registry sees it");
+        } else {
+            final StoreState.Applied applied = op.apply(store, session, registryClock.wallMillis());
+            store = applied.store();
+            if (how == Kind.LOSE_ANSWER) {
+                answer = op.unknown();
+                note(slot, () -> "FAULT: " + op.describe() + " is applied (" + describe(applied.answer())
+                        + ") but its answer is lost");
+            } else {
+                answer = applied.answer();
+                note(slot, () -> "registry applies " + op.describe() + (how == Kind.DELAY ? "; FAULT: its answer is delayed" : ""));
+            }
+        }
+        final Slot s = slots.get(slot);
+        if (s.incarnation != (Integer) sent[1]) {
+            return; // its process is gone
+        }
+        if (how == Kind.DELAY) {
+            s.answers.add(new Object[] {op.tag(), answer});
+        } else {
+            answer(slot, op.tag(), answer);
+        }
+    }
+
+    private void answer(int slot, long tag, Object answer) {
+        note(slot, () -> "gets " + describe(answer));
+        send(slot, slots.get(slot).process.onAnswer(tag, answer));
+    }
+
+    /** Timers fire when due: every process whose wake-up is due is woken, in slot order. */
+    private void wakeDue() {
+        for (int round = 0; round < 8; round++) {
+            boolean woke = false;
+            for (int i = 0; i < slots.size(); i++) {
+                if (slots.get(i).process.due()) {
+                    woke = true;
+                    note(i, () -> "wakes (timer due)");
+                    send(i, slots.get(i).process.onWake());
+                }
+            }
+            if (!woke) {
+                return;
+            }
+        }
+    }
+
+    private void reconnect(int t) {
+        final Slot s = slots.get(t);
+        s.suspended = false;
+        if (store.isExpired(s.session)) {
+            s.session = ++sessions;
+            note(t, () -> "learns its session expired (LOST); new session " + s.session);
+            send(t, s.process.onSessionLost());
+        } else {
+            note(t, () -> "reconnects, same session");
+            send(t, s.process.onReconnected());
+        }
+    }
+
+    private void startProcess(int slot) {
+        final Slot s = slots.get(slot);
+        s.incarnation++;
+        s.session = ++sessions;
+        s.suspended = false;
+        s.releasing = false;
+        s.answers.clear();
+        final String name = "h" + slot + "." + s.incarnation;
+        s.process = SmallProcess.start(bounds.protocol(), new SmallProcess.Context(layout, slot, name, s.clock,
+                new SmallProcess.Draws(slot, s.incarnation), CLUSTER_ID));
+        note(slot, () -> "starts as " + name + ", session " + s.session);
+        send(slot, s.process.start());
+    }
+
+    private void send(int slot, List<SmallProcess.Op> ops) {
+        final Slot s = slots.get(slot);
+        for (SmallProcess.Op op : ops) {
+            inFlight.computeIfAbsent(s.session, k -> new ArrayDeque<>()).add(new Object[] {slot, s.incarnation, op});
+        }
+        if (s.releasing && s.process.finished()) {
+            // The shell closes its client: the session ends, and the process is started again (a deploy).
+            store = store.expire(s.session);
+            note(slot, () -> "stopped; its session " + s.session + " is closed");
+            startProcess(slot);
+        }
+    }
+
+    private void mint(int slot) {
+        final Slot s = slots.get(slot);
+        final SnowflakeGenerator g = s.process.generator();
+        final Lease lease = g.lease();
+        final long saved = s.clock.wallMillis();
+        final long target = mintTick(s);
+        final long id;
+        s.clock.setWall(layout.startMillisOf(target));
+        try {
+            id = g.tryNextId();
+        } catch (MintRefusedException e) {
+            note(slot, () -> "mint at tick " + target + " refused: " + e.getMessage());
+            return;
+        } finally {
+            s.clock.setWall(saved);
+        }
+        if (id == SnowflakeGenerator.WOULD_WAIT) {
+            return;
+        }
+        final long tick = layout.tickOf(id);
+        final long worker = layout.workerOf(id);
+        note(slot, () -> "MINTS ID " + id + " (worker " + worker + ", tick " + tick + ", sequence "
+                + layout.decode(id).sequence() + ")");
+        final Term term = terms.computeIfAbsent(g, k -> {
+            final Term fresh = new Term(worker, lease.floorTick());
+            termOrder.add(fresh);
+            return fresh;
+        });
+        if (!ids.add(id)) {
+            violation = "ID " + id + " (worker " + worker + ", tick " + tick + ") minted twice";
+        } else if (id <= term.maxId) {
+            violation = "process " + slot + " minted " + id + " after " + term.maxId + ": not increasing";
+        } else if (s.process.fenced() && tick <= term.floor) {
+            violation = "process " + slot + " minted tick " + tick + " at or below its floor " + term.floor;
+        }
+        term.maxId = Math.max(term.maxId, id);
+        term.maxTick = Math.max(term.maxTick, tick);
+        if (violation == null && s.process.fenced()) {
+            for (Term other : termOrder) {
+                if (other != term && other.worker == worker && other.floor < term.maxTick && term.floor < other.maxTick) {
+                    violation = "worker " + worker + ": terms minted in overlapping tick intervals (" + term.floor
+                            + ", " + term.maxTick + "] and (" + other.floor + ", " + other.maxTick + "]";
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * The tick a mint of {@code s} takes: its lease's ceiling, or its clock's tick under a protocol with
+     * no ceiling; -1 when it has no generator in service. Only a mint in a tick the generator has not
+     * minted in yet is an event: a second ID in one tick of one generator adds nothing, because two
+     * generators that mint the same ID (tick, sequence) both minted sequence 0 of that tick first.
+     */
+    private long mintTick(Slot s) {
+        final SnowflakeGenerator g = s.process.generator();
+        if (g == null || g.isSealed()) {
+            return -1;
+        }
+        final long ceiling = g.lease().ceilingTick();
+        return ceiling == Long.MAX_VALUE ? layout.tickAt(s.clock.wallMillis()) : ceiling;
+    }
+
+    // ---- the state key ----
+
+    /**
+     * The canonical encoding of the whole state (see the README): budgets used, the registry's clock and
+     * store, each slot (incarnation, session, flags, answers in flight, and its process: for {@code fenced}
+     * every field of the lease holder, core, acquisition, clock offset, lease, generator, clock and
+     * random source), the operations in flight per session, the IDs minted, and each term's interval
+     * with the live generator it belongs to, if any. The IDs themselves only for a protocol without floors:
+     * with them, two equal IDs are two terms of one worker minting one tick (their intervals overlap) or one
+     * generator minting twice (not increasing), so the intervals and each term's largest ID decide every
+     * later verdict.
+     */
+    StateKey key() {
+        final StateKey k = new StateKey();
+        k.mark(faults).mark(steps).mark(ticks).mark(sessions).add(registryClock).add(store);
+        for (int i = 0; i < slots.size(); i++) {
+            final Slot s = slots.get(i);
+            k.mark(s.incarnation).mark(s.session).mark(s.suspended).mark(s.releasing);
+            for (Object[] a : s.answers) {
+                k.tag(i, (Long) a[0]).add(a[1]);
+            }
+            k.add(i, s.process.state());
+        }
+        for (Map.Entry<Integer, ArrayDeque<Object[]>> e : inFlight.entrySet()) {
+            k.mark("session " + e.getKey());
+            for (Object[] sent : e.getValue()) {
+                final int slot = (Integer) sent[0];
+                final boolean live = slots.get(slot).incarnation == (Integer) sent[1];
+                // An operation of a process gone: its answer is dropped, so its tag is compared with nothing.
+                k.mark(slot).mark(live).add(live ? slot : -1, sent[2]);
+            }
+        }
+        if (!fenced) {
+            k.add(new ArrayList<>(ids));
+        }
+        final List<String> intervals = new ArrayList<>();
+        for (Map.Entry<SnowflakeGenerator, Term> e : terms.entrySet()) {
+            final Term t = e.getValue();
+            intervals.add(t.worker + ":" + t.floor + ":" + t.maxTick + ":" + t.maxId + "@" + k.refOf(e.getKey()));
+        }
+        intervals.sort(Comparator.naturalOrder());
+        return k.add(intervals);
+    }
+
+    // ---- the timeline ----
+
+    private void note(int slot, Supplier<String> what) {
+        if (timeline.enabled()) {
+            final long at = (registryClock.wallMillis() - startWall) * 1_000_000;
+            final long offset = slot < 0 ? 0 : (slots.get(slot).clock.wallMillis() - registryClock.wallMillis()) * 1_000_000;
+            timeline.add(at, slot, offset, what.get());
+        }
+    }
+
+    /** A store answer in a few words. */
+    private static String describe(Object answer) {
+        if (answer instanceof StoreResult.ClusterRead r) {
+            return r.kind() + (r.record() == null ? "" : " cluster " + r.record().clusterId());
+        }
+        if (answer instanceof StoreResult.Listed r) {
+            return r.kind() + " workers " + r.existing() + " owned " + r.owned();
+        }
+        if (answer instanceof StoreResult.Written r) {
+            return r.kind() + (r.kind() == StoreResult.Kind.OK ? " version " + r.version() : " " + r.detail());
+        }
+        if (answer instanceof StoreResult.Read r) {
+            return r.kind() + (r.record() == null ? " no record" : " " + SmallProcess.describe(r.record())
+                    + " at version " + r.version());
+        }
+        return String.valueOf(answer);
+    }
+}
