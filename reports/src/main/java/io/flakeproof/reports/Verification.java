@@ -145,8 +145,12 @@ final class Verification {
             return "this checkout has no explorer (./flakeproof explore)";
         }
         progress.watch(log("explore"));
-        final int code = Proc.run(List.of(root.resolve("flakeproof").toString(), "explore", "--json",
-                results.resolve("explorer.json").toString()), root, log("explore"), 3600);
+        // Quick: 2 holders on 1 worker to depth 18 with 1 fault (seconds). Full: depth 25 with 1 fault and 2
+        // ticks of time (about 2.5 minutes here; simulation/README.md, "Bounds and state counts").
+        final List<String> cmd = new ArrayList<>(List.of(root.resolve("flakeproof").toString(), "explore", "--protocol",
+                "fenced", "--faults", "1", "--json", results.resolve("explorer.json").toString()));
+        cmd.addAll(plan.quick() ? List.of("--depth", "18", "--ticks", "1") : List.of("--depth", "25", "--ticks", "2"));
+        final int code = Proc.run(cmd, root, log("explore"), 3600);
         if (!Files.exists(results.resolve("explorer.json"))) {
             throw new IOException("./flakeproof explore exited " + code + " and wrote no results; see " + log("explore"));
         }
