@@ -70,8 +70,7 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
         final StringBuilder line = new StringBuilder("the node over the floor (latency, ms):");
         for (int i = 0; i < PERCENTILES.length; i++) {
             line.append(' ').append(PERCENTILE_NAMES[i].replace('_', '.')).append(' ')
-                    .append(signedMillis(node.latency.getValueAtPercentile(PERCENTILES[i])
-                            - latency.getValueAtPercentile(PERCENTILES[i])));
+                    .append(signedMillis(node.latencyOver(this, PERCENTILES[i])));
         }
         return line.append(" max ").append(signedMillis(node.latency.getMaxValue() - latency.getMaxValue())).toString();
     }
@@ -103,8 +102,7 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
                 json.writeEndObject();
                 json.writeObjectFieldStart("over_floor_ms");
                 for (int i = 0; i < PERCENTILES.length; i++) {
-                    json.writeNumberField(PERCENTILE_NAMES[i], (latency.getValueAtPercentile(PERCENTILES[i])
-                            - floor.latency.getValueAtPercentile(PERCENTILES[i])) / 1000.0);
+                    json.writeNumberField(PERCENTILE_NAMES[i], latencyOver(floor, PERCENTILES[i]) / 1000.0);
                 }
                 json.writeEndObject();
             }
@@ -137,6 +135,11 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
     /** Microseconds as milliseconds with three decimals: {@code 1234} is {@code 1.234}. */
     static String millis(long micros) {
         return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+    }
+
+    /** This run's latency at {@code percentile} minus {@code floor}'s, in microseconds. */
+    private long latencyOver(LoadSummary floor, double percentile) {
+        return latency.getValueAtPercentile(percentile) - floor.latency.getValueAtPercentile(percentile);
     }
 
     private static String signedMillis(long micros) {
