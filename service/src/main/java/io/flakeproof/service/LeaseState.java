@@ -11,8 +11,9 @@ public enum LeaseState {
     /** A term is held and its last renewal was acknowledged within the last third of the window. */
     HELD,
     /**
-     * A term is held but less than two thirds of the window is left on its acknowledged ceiling: a
-     * renewal is overdue (ZooKeeper unreachable or slow, or renewals refused). At zero the node refuses.
+     * A term is held but less than half the window is left on its acknowledged ceiling: a renewal is
+     * half an interval overdue (ZooKeeper unreachable or slow, or renewals refused). At zero the node
+     * refuses.
      */
     RENEWING_LATE,
     /** A term is held but minting is suspended: the clock offset to ZooKeeper is beyond its bound. */
@@ -41,11 +42,13 @@ public enum LeaseState {
     }
 
     /**
-     * Whether a renewal is overdue with {@code remainingMillis} left on the ceiling: renewals run every
+     * Whether a renewal is overdue with {@code remainingMillis} left on the ceiling. Renewals run every
      * third of the window, each to now + window, so while they are acknowledged on time two thirds of
-     * the window or more is left, less only for the round trip of the renewal in flight.
+     * the window or more is left, less only during the round trip of the renewal in flight. The slack
+     * down to half the window is a sixth of it (1.67 s of a 10 s window): more than a round trip takes,
+     * and half of what one renewal that is never acknowledged takes off.
      */
     static boolean renewalOverdue(long remainingMillis, long windowMillis) {
-        return remainingMillis < windowMillis * 2 / 3;
+        return remainingMillis < windowMillis / 2;
     }
 }

@@ -15,7 +15,10 @@ class LeaseStateTest {
     @CsvSource({
         "HELD, 9000, false, HELD",
         "HELD, 6000, false, HELD",
-        "HELD, 5999, false, RENEWING_LATE",
+        // A renewal's round trip takes the time left just below two thirds: still on time.
+        "HELD, 5990, false, HELD",
+        "HELD, 4500, false, HELD",
+        "HELD, 4499, false, RENEWING_LATE",
         "HELD, 0, false, RENEWING_LATE",
         "HELD, 9000, true, SUSPENDED",
         "HELD, 0, true, SUSPENDED",
