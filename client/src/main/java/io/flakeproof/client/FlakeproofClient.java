@@ -515,6 +515,7 @@ public final class FlakeproofClient implements AutoCloseable {
 
         /** Marks a request to {@code node} as sent and returns what sends it. Under the lock. */
         Runnable send(Node node, long now) {
+            node.sent(settings.breakerFailures);
             tried.add(node);
             pending++;
             requests++;
@@ -561,7 +562,7 @@ public final class FlakeproofClient implements AutoCloseable {
                 arrived.signalAll();
             } else {
                 failedRequests++;
-                if (node.failed(reason, now, settings.breakerFailures, settings.breakerOpen.toNanos())) {
+                if (node.failed(reason, sentNanos, now, settings.breakerFailures, settings.breakerOpen.toNanos())) {
                     circuitOpenings++;
                 }
                 if (!refill.done && refill.pending == 0) {
