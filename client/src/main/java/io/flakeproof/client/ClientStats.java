@@ -13,7 +13,8 @@ import java.util.List;
  * @param requests             range requests sent, hedges and failovers included
  * @param refills              range answers accepted
  * @param failedRequests       range requests that failed: no connection, timeout, error status or malformed answer
- * @param failovers            failed requests retried on another node
+ * @param failovers            failed requests sent again to another node; not one that fails while
+ *                             another request of its refill (a hedge) is out, which already asks another node
  * @param hedges               second requests sent because the first was late
  * @param circuitOpenings      times a node's circuit breaker opened
  * @param refillLatencyNanos   total time from sending a request to accepting its answer

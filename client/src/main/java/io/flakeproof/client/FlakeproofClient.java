@@ -76,9 +76,10 @@ import java.util.function.LongSupplier;
  *       from {@code GET /health} every {@link Builder#healthInterval healthInterval}.</li>
  *   <li><b>Failover and hedging.</b> A request that fails (no connection, a timeout after
  *       {@link Builder#requestTimeout requestTimeout}, an error status, a malformed answer) is sent
- *       again to the next node not yet tried for this refill. A request with no answer after
- *       {@link Builder#hedgeAfter hedgeAfter} gets a second one on another node; whichever answers well
- *       is used, and a late second answer is buffered too (it is just as unique).</li>
+ *       again to the next node not yet tried for this refill (a failover), unless another request of
+ *       the refill is still out: a hedge, which already asks another node. A request with no answer
+ *       after {@link Builder#hedgeAfter hedgeAfter} gets a second one on another node; whichever answers
+ *       well is used, and a late second answer is buffered too (it is just as unique).</li>
  * </ul>
  */
 public final class FlakeproofClient implements AutoCloseable {
