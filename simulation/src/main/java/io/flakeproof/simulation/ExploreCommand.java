@@ -53,6 +53,10 @@ public final class ExploreCommand implements Callable<Integer> {
             + "Default ${DEFAULT-VALUE}.")
     private int ticks;
 
+    @Option(names = "--threads", description = "Threads that expand the states of a level, in [1, 64]. Default: one per "
+            + "processor. The result is the same for any number.")
+    private int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--json", description = "Write the results to this file.")
     private Path json;
 
@@ -76,6 +80,7 @@ public final class ExploreCommand implements Callable<Integer> {
         CommandLines.check(spec, () -> Bounds.requireIn("--faults", faults, 0, 10));
         CommandLines.check(spec, () -> Bounds.requireIn("--clock-steps", clockSteps, 0, 10));
         CommandLines.check(spec, () -> Bounds.requireIn("--ticks", ticks, 0, 30));
+        CommandLines.check(spec, () -> Bounds.requireIn("--threads", threads, 1, 64));
         final SmallWorld.Bounds bounds = new SmallWorld.Bounds(protocol, holders, workers, faults, clockSteps, ticks);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -87,7 +92,7 @@ public final class ExploreCommand implements Callable<Integer> {
             err.println("note: assertions are off, so the lease core's own checks do not run (java -ea turns them on)");
         }
         final long started = SystemClock.INSTANCE.monotonicNanos();
-        final Explorer.Result r = Explorer.explore(bounds, depth, (level, fresh, distinct, transitions) -> {
+        final Explorer.Result r = Explorer.explore(bounds, depth, threads, (level, fresh, distinct, transitions) -> {
             err.printf(Locale.ROOT, "  depth %d: %d new states, %d distinct, %d explored, %.1f s%n", level, fresh,
                     distinct, transitions, (SystemClock.INSTANCE.monotonicNanos() - started) / 1e9);
             err.flush();

@@ -152,6 +152,11 @@ final class SmallWorld {
         return layout;
     }
 
+    /** The faults this world's path has spent. */
+    int faults() {
+        return faults;
+    }
+
     /** The violation found, or null. */
     String violation() {
         return violation;
@@ -454,7 +459,8 @@ final class SmallWorld {
     // ---- the state key ----
 
     /**
-     * The canonical encoding of the whole state (see the README): budgets used, the registry's clock and
+     * The canonical encoding of the whole state (see the README): the clock steps and ticks spent (the
+     * faults spent are kept beside the key, see {@link Explorer}), the registry's clock and
      * store, each slot (incarnation, session, flags, answers in flight, and its process: for {@code fenced}
      * every field of the lease holder, core, acquisition, clock offset, lease, generator, clock and
      * random source), the operations in flight per session, the IDs minted, and each term's interval
@@ -464,8 +470,12 @@ final class SmallWorld {
      * later verdict.
      */
     StateKey key() {
-        final StateKey k = new StateKey();
-        k.mark(faults).mark(steps).mark(ticks).mark(sessions).add(registryClock).add(store);
+        return key(new StateKey());
+    }
+
+    /** {@link #key()}, written into {@code k} (emptied first). */
+    StateKey key(StateKey k) {
+        k.reset().mark(steps).mark(ticks).mark(sessions).add(registryClock).add(store);
         for (int i = 0; i < slots.size(); i++) {
             final Slot s = slots.get(i);
             k.mark(s.incarnation).mark(s.session).mark(s.suspended).mark(s.releasing);

@@ -1,10 +1,14 @@
 package io.flakeproof.simulation;
 
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.DriftPolicy;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -100,16 +104,37 @@ final class StateKey {
      */
     static final Set<String> TOKENS = Set.of("WorkerRecord.writeToken");
 
-    private final StringBuilder out = new StringBuilder(2048);
+    /**
+     * The encoding as tokens: each item is a pair of longs, its kind and its value, so that no sequence of
+     * items reads as another (a text's digits and separators do the same job, more slowly). A string is its
+     * length, then its characters four to a long.
+     */
+    private long[] out = new long[1024];
+    private int size;
     private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
-    /** Tag and token values written so far, by scope (tokens: scope -2); each placeholder indexes this list. */
-    private final List<long[]> renamed = new ArrayList<>();
+    /** Each tag and token met: {scope, value, position in the encoding} (tokens: scope -2). */
+    private long[] renamed = new long[96];
+    private int renamedSize;
     private int scope = -1;
+
+    /** The kinds of item. */
+    private static final long NULL = 1, SKIPPED = 2, LONG = 3, BOOLEAN = 4, STRING = 5, REF = 6, OPEN = 7, CLOSE = 8,
+            ARRAY = 9, END = 10, MAP = 11, ENTRY = 12, FIELD = 13, NEXT = 14, RANK = 15, UNCOMPARED = 16, ITEM = 17,
+            CHARACTER = 18, ENUM = 19, DOUBLE = 20, BITS = 21;
+
+    /** Empties the key, for another state: a key is reused, state after state, by one thread. */
+    StateKey reset() {
+        size = 0;
+        renamedSize = 0;
+        scope = -1;
+        seen.clear();
+        return this;
+    }
 
     /** Appends {@code o} (and, the first time it is met, everything it reaches). */
     StateKey add(Object o) {
         value(o);
-        out.append(';');
+        put(ITEM, 0);
         return this;
     }
 
@@ -124,21 +149,14 @@ final class StateKey {
     /** Appends a tag of process start {@code scope}. */
     StateKey tag(int scope, long tag) {
         placeholder(scope, tag);
-        out.append(';');
+        put(ITEM, 0);
         return this;
     }
 
-    private void placeholder(int scope, long value) {
-        if (scope == -1) {
-            out.append('?');
-            return;
-        }
-        renamed.add(new long[] {scope, value, out.length()});
-    }
-
-    /** Appends a plain number or text that is no object of the graph. */
+    /** Appends a plain number, flag or text that is no object of the graph. */
     StateKey mark(Object scalar) {
-        out.append(scalar).append(';');
+        value(scalar);
+        put(ITEM, 0);
         return this;
     }
 
@@ -148,138 +166,206 @@ final class StateKey {
         return i == null ? -1 : i;
     }
 
+    private void put(long kind, long value) {
+        if (size + 2 > out.length) {
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        out[size++] = kind;
+        out[size++] = value;
+    }
+
+    private void string(String s) {
+        put(STRING, s.length());
+        for (int i = 0; i < s.length(); i += 4) {
+            long packed = 0;
+            for (int j = i; j < Math.min(i + 4, s.length()); j++) {
+                packed = packed << 16 | s.charAt(j);
+            }
+            put(STRING, packed);
+        }
+    }
+
+    private void placeholder(int scope, long value) {
+        if (scope == -1) {
+            put(UNCOMPARED, 0);
+            return;
+        }
+        if (renamedSize + 3 > renamed.length) {
+            renamed = Arrays.copyOf(renamed, renamed.length * 2);
+        }
+        renamed[renamedSize++] = scope;
+        renamed[renamedSize++] = value;
+        renamed[renamedSize++] = size;
+        put(RANK, 0);
+    }
+
+    /** The rank of tag or token {@code i} (an index into {@link #renamed}) among the distinct ones of its scope. */
+    private long rankOf(int i) {
+        final long scopeOf = renamed[i];
+        final long value = renamed[i + 1];
+        long rank = 0;
+        for (int j = 0; j < renamedSize; j += 3) {
+            if (renamed[j] == scopeOf && renamed[j + 1] < value && firstOf(j)) {
+                rank++;
+            }
+        }
+        return rank;
+    }
+
+    /** Whether entry {@code j} is the first with its scope and value (a value met twice is ranked once). */
+    private boolean firstOf(int j) {
+        for (int k = 0; k < j; k += 3) {
+            if (renamed[k] == renamed[j] && renamed[k + 1] == renamed[j + 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The encoding, each tag and token replaced by its rank in its scope. */
-    String text() {
-        final java.util.TreeMap<Long, java.util.TreeSet<Long>> byScope = new java.util.TreeMap<>();
-        for (long[] r : renamed) {
-            byScope.computeIfAbsent(r[0], k -> new java.util.TreeSet<>()).add(r[1]);
+    long[] tokens() {
+        final long[] tokens = Arrays.copyOf(out, size);
+        for (int i = 0; i < renamedSize; i += 3) {
+            tokens[(int) renamed[i + 2] + 1] = rankOf(i);
         }
-        final StringBuilder text = new StringBuilder(out.length() + 4 * renamed.size());
-        int from = 0;
-        for (long[] r : renamed) {
-            final int at = (int) r[2];
-            text.append(out, from, at).append('#').append(byScope.get(r[0]).headSet(r[1]).size());
-            from = at;
-        }
-        return text.append(out, from, out.length()).toString();
+        return tokens;
     }
 
-    /** The 128-bit hash of the encoding, as two longs. */
+    /** The 128-bit hash of the encoding (MurmurHash3, x64 128-bit), as two longs. */
     long[] hash() {
-        final String out = text();
-        long a = 0x9E3779B97F4A7C15L;
-        long b = 0xC2B2AE3D27D4EB4FL;
-        for (int i = 0; i < out.length(); i++) {
-            final char c = out.charAt(i);
-            a = (a ^ c) * 0x100000001B3L;
-            b = Long.rotateLeft(b ^ c, 31) * 0x9E3779B97F4A7C15L;
+        final long[] tokens = tokens();
+        final Hasher hasher = Hashing.murmur3_128().newHasher(tokens.length * Long.BYTES);
+        for (long t : tokens) {
+            hasher.putLong(t);
         }
-        return new long[] {mix(a ^ out.length()), mix(b + a)};
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        final ByteBuffer bytes = ByteBuffer.wrap(hasher.hash().asBytes());
+        return new long[] {bytes.getLong(), bytes.getLong()};
     }
 
     /** The acquisition's claims in flight: tags to workers. */
     private void claimOps(SortedMap<?, ?> claims) {
-        out.append('{');
+        put(MAP, claims.size());
         for (Map.Entry<?, ?> e : claims.entrySet()) {
             placeholder(scope, (Long) e.getKey());
-            out.append('=').append(e.getValue()).append(',');
+            value(e.getValue());
         }
-        out.append('}');
     }
 
     private void value(Object o) {
         if (o == null) {
-            out.append('n');
+            put(NULL, 0);
             return;
         }
-        if (o instanceof Number || o instanceof Boolean || o instanceof Character || o instanceof String
-                || o instanceof Enum<?>) {
-            if (o instanceof LongAdder || o instanceof LongAccumulator) {
-                out.append('-');
-            } else if (o instanceof AtomicLong || o instanceof AtomicInteger) {
-                out.append(((Number) o).longValue());
-            } else {
-                out.append(o);
-            }
+        if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte
+                || o instanceof AtomicLong || o instanceof AtomicInteger) {
+            put(LONG, ((Number) o).longValue());
+            return;
+        }
+        if (o instanceof String text) {
+            string(text);
+            return;
+        }
+        if (o instanceof Boolean bool) {
+            put(BOOLEAN, bool ? 1 : 0);
             return;
         }
         if (o instanceof AtomicBoolean bool) {
-            out.append(bool.get());
+            put(BOOLEAN, bool.get() ? 1 : 0);
+            return;
+        }
+        if (o instanceof Enum<?> e) {
+            put(ENUM, CLASS_IDS.get(e.getDeclaringClass()));
+            put(ENUM, e.ordinal());
+            return;
+        }
+        if (o instanceof Character c) {
+            put(CHARACTER, c);
+            return;
+        }
+        if (o instanceof Double || o instanceof Float) {
+            put(DOUBLE, Double.doubleToLongBits(((Number) o).doubleValue()));
             return;
         }
         final Class<?> type = o.getClass();
-        if (o instanceof BitLayout || o instanceof DriftPolicy || o instanceof Pattern || type.isSynthetic()
-                || type.isHidden()) {
-            out.append('-');
+        if (o instanceof LongAdder || o instanceof LongAccumulator || o instanceof BitLayout || o instanceof DriftPolicy
+                || o instanceof Pattern || type.isSynthetic() || type.isHidden()) {
+            put(SKIPPED, 0);
             return;
+        }
+        if (o instanceof Number) {
+            throw new IllegalStateException("no canonical encoding for a " + type.getName()
+                    + ": the state key would be partial");
         }
         final Integer ref = seen.get(o);
         if (ref != null) {
-            out.append('@').append(ref);
+            put(REF, ref);
             return;
         }
         seen.put(o, seen.size());
         if (o instanceof long[] longs) {
-            out.append('[');
+            put(ARRAY, longs.length);
             for (long l : longs) {
-                out.append(l).append(',');
+                put(LONG, l);
             }
-            out.append(']');
         } else if (o instanceof Object[] objects) {
-            out.append('[');
+            put(ARRAY, objects.length);
             for (Object e : objects) {
                 value(e);
-                out.append(',');
             }
-            out.append(']');
         } else if (o instanceof BitSet bits) {
-            out.append(bits);
+            final long[] words = bits.toLongArray();
+            put(BITS, words.length);
+            for (long w : words) {
+                put(LONG, w);
+            }
         } else if (o instanceof SortedMap<?, ?> map) {
-            out.append('{');
+            put(MAP, map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 value(e.getKey());
-                out.append('=');
+                put(ENTRY, 0);
                 value(e.getValue());
-                out.append(',');
             }
-            out.append('}');
         } else if (o instanceof List<?> || o instanceof SortedSet<?> || o instanceof java.util.Deque<?>) {
-            out.append('[');
-            for (Object e : (Collection<?>) o) {
+            final Collection<?> items = (Collection<?>) o;
+            put(ARRAY, items.size());
+            for (Object e : items) {
                 value(e);
-                out.append(',');
             }
-            out.append(']');
         } else if (type.getName().startsWith("io.flakeproof.")) {
-            out.append(type.getSimpleName()).append('(');
-            for (Member m : FIELDS.get(type)) {
+            final Member[] members = FIELDS.get(type);
+            put(OPEN, CLASS_IDS.get(type));
+            for (Member m : members) {
                 final Field f = m.field();
+                put(FIELD, 0);
                 try {
                     switch (m.way()) {
-                        case NEXT -> out.append("next");
+                        case NEXT -> put(NEXT, 0);
                         case TAG -> placeholder(scope, f.getLong(o));
                         case TOKEN -> placeholder(-2, f.getLong(o));
                         case CLAIMS -> claimOps((SortedMap<?, ?>) f.get(o));
-                        case LONG -> out.append(f.getLong(o));
-                        case INT -> out.append(f.getInt(o));
-                        case BOOLEAN -> out.append(f.getBoolean(o) ? 't' : 'f');
+                        case LONG -> put(LONG, f.getLong(o));
+                        case INT -> put(LONG, f.getInt(o));
+                        case BOOLEAN -> put(BOOLEAN, f.getBoolean(o) ? 1 : 0);
                         case VALUE -> value(f.get(o));
                     }
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot read " + f, e);
                 }
-                out.append(',');
             }
-            out.append(')');
+            put(CLOSE, 0);
         } else {
             throw new IllegalStateException("no canonical encoding for a " + type.getName()
                     + ": the state key would be partial");
         }
     }
+
+    /** A number per class met, the same in every thread of one run: an object's class is part of its encoding. */
+    private static final ClassValue<Long> CLASS_IDS = new ClassValue<>() {
+        private final AtomicLong next = new AtomicLong();
+
+        @Override
+        protected Long computeValue(Class<?> type) {
+            return next.incrementAndGet();
+        }
+    };
 }

@@ -1,6 +1,7 @@
 package io.flakeproof.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,6 +55,65 @@ class ExploreTest {
         final Explorer.Result b = explore("fenced", 1, 0, 2, 9);
         assertThat(b.transitions()).isEqualTo(a.transitions());
         assertThat(b.distinct()).isEqualTo(a.distinct());
+    }
+
+    @Test
+    void threadsChangeNothingInTheResult() {
+        final SmallWorld.Bounds bounds = new SmallWorld.Bounds("fenced", 2, 1, 2, 0, 1);
+        final Explorer.Result one = Explorer.explore(bounds, 8, 1, (d, f, n, t) -> { });
+        final Explorer.Result two = Explorer.explore(bounds, 8, 2, (d, f, n, t) -> { });
+        assertThat(two.transitions()).isEqualTo(one.transitions());
+        assertThat(two.distinct()).isEqualTo(one.distinct());
+        final Explorer.Result caughtOne = Explorer.explore(new SmallWorld.Bounds("leaf-like", 2, 1, 3, 1, 2), 15, 1,
+                (d, f, n, t) -> { });
+        final Explorer.Result caughtTwo = Explorer.explore(new SmallWorld.Bounds("leaf-like", 2, 1, 3, 1, 2), 15, 2,
+                (d, f, n, t) -> { });
+        assertThat(caughtTwo.path()).isEqualTo(caughtOne.path());
+        assertThat(caughtTwo.transitions()).isEqualTo(caughtOne.transitions());
+    }
+
+    @Test
+    void aStateSeenAgainIsExploredAgainOnlyWithFewerFaultsSpent() {
+        final Explorer.Visited seen = new Explorer.Visited();
+        final long[] h = {42, 7};
+        assertThat(seen.add(h, 2)).as("new").isTrue();
+        assertThat(seen.add(h, 2)).as("as many faults").isFalse();
+        assertThat(seen.add(h, 3)).as("more faults").isFalse();
+        assertThat(seen.add(h, 1)).as("fewer faults").isTrue();
+        assertThat(seen.add(h, 1)).isFalse();
+        assertThat(seen.add(new long[] {0, 0}, 0)).as("the zero hash is a state like any other").isTrue();
+        assertThat(seen.add(new long[] {0, 0}, 0)).isFalse();
+        assertThat(seen.size()).isEqualTo(2);
+    }
+
+    @Test
+    void theKeyOfAStateIsItsPathsAndChangesWithAnEvent() {
+        final SmallWorld.Bounds bounds = new SmallWorld.Bounds("fenced", 2, 1, 1, 0, 1);
+        final SmallWorld a = new SmallWorld(bounds, false);
+        final SmallWorld b = new SmallWorld(bounds, false);
+        assertThat(a.key().hash()).isEqualTo(b.key().hash());
+        final int first = a.enabled().get(0);
+        a.apply(first);
+        assertThat(a.key().hash()).isNotEqualTo(b.key().hash());
+        b.apply(first);
+        final StateKey reused = new StateKey();
+        assertThat(b.key(reused).hash()).isEqualTo(a.key().hash());
+        assertThat(b.key(reused).hash()).as("a key reused gives the same hash").isEqualTo(a.key().hash());
+    }
+
+    @Test
+    void aTypeTheKeyDoesNotKnowIsAnErrorNeverSkipped() {
+        assertThatThrownBy(() -> new StateKey().add(new java.util.HashMap<>()))
+                .hasMessageContaining("no canonical encoding for a java.util.HashMap");
+    }
+
+    @Test
+    void tagsAreComparedByRankWithinTheirScope() {
+        final long[] low = new StateKey().tag(0, 5).tag(0, 9).tag(1, 100).hash();
+        final long[] high = new StateKey().tag(0, 50).tag(0, 90).tag(1, 7).hash();
+        final long[] swapped = new StateKey().tag(0, 9).tag(0, 5).tag(1, 100).hash();
+        assertThat(high).as("the same order in each scope").isEqualTo(low);
+        assertThat(swapped).as("another order").isNotEqualTo(low);
     }
 
     @Test
