@@ -10,6 +10,7 @@ import io.flakeproof.service.Timestamps;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -49,43 +50,84 @@ final class JsonBodies {
 
     /** {@code {"ids":[1,2,3]}}, or with {@code asStrings} {@code {"ids":["1","2","3"]}}. */
     static ByteBuf ids(ByteBufAllocator alloc, long[] ids, boolean asStrings) {
-        // Written byte by byte rather than through Jackson: the answer every request gets, and a
-        // generator, its context and buffers were a fifth of what a single-ID request allocated.
+        // Written by hand rather than through Jackson: the answer every request gets, and a generator,
+        // its context and buffers were a fifth of what a single-ID request allocated. The digits go to
+        // a block of this thread's, copied to the answer's buffer a block at a time: a byte at a time
+        // into a pooled (direct) buffer took 8 ms for 100,000 IDs, on a thread other clients share.
         // IDs are non-negative longs: digits only, nothing to escape.
         final ByteBuf buffer = alloc.buffer((int) idsCapacity(ids.length));
         buffer.writeBytes(IDS_OPEN);
+        final byte[] block = BLOCK.get();
+        int at = 0;
         for (int i = 0; i < ids.length; i++) {
+            if (at > block.length - BYTES_PER_ID) {
+                buffer.writeBytes(block, 0, at);
+                at = 0;
+            }
             if (i > 0) {
-                buffer.writeByte(',');
+                block[at++] = ',';
             }
             if (asStrings) {
-                buffer.writeByte('"');
+                block[at++] = '"';
             }
-            writeDecimal(buffer, ids[i]);
+            at = putDecimal(block, at, ids[i]);
             if (asStrings) {
-                buffer.writeByte('"');
+                block[at++] = '"';
             }
         }
+        buffer.writeBytes(block, 0, at);
         return buffer.writeBytes(IDS_CLOSE);
     }
 
-    /** {@code value} (at least 0) in decimal ASCII, with nothing allocated. */
-    static void writeDecimal(ByteBuf buffer, long value) {
+    /** Each thread's block of digits for {@link #ids}: a few hundred IDs' worth. */
+    private static final FastThreadLocal<byte[]> BLOCK = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[8 * 1024];
+        }
+    };
+
+    /** 10^0 to 10^18: a long of n digits is below 10^n. */
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    /** "00" to "99": two digits per division. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** Writes {@code value} (at least 0) in decimal ASCII at {@code into[at]}; returns the index after it. */
+    static int putDecimal(byte[] into, int at, long value) {
         if (value < 0) {
             throw new IllegalArgumentException("an ID is never negative: " + value);
         }
         int digits = 1;
-        for (long rest = value / 10; rest > 0; rest /= 10) {
+        while (digits < POWERS_OF_TEN.length && value >= POWERS_OF_TEN[digits]) {
             digits++;
         }
-        final int start = buffer.writerIndex();
-        buffer.ensureWritable(digits);
+        int i = at + digits;
         long rest = value;
-        for (int i = start + digits - 1; i >= start; i--) {
-            buffer.setByte(i, (int) ('0' + rest % 10));
-            rest /= 10;
+        while (rest >= 100) {
+            final int pair = (int) (rest % 100) * 2;
+            rest /= 100;
+            into[--i] = DIGIT_PAIRS[pair + 1];
+            into[--i] = DIGIT_PAIRS[pair];
         }
-        buffer.writerIndex(start + digits);
+        if (rest >= 10) {
+            into[--i] = DIGIT_PAIRS[(int) rest * 2 + 1];
+            into[--i] = DIGIT_PAIRS[(int) rest * 2];
+        } else {
+            into[--i] = (byte) ('0' + rest);
+        }
+        return at + digits;
     }
 
     /** {@code {"ranges":[{"first":1,"count":4096}]}}; with {@code asStrings} each {@code first} is a string. */

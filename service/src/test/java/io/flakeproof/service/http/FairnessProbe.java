@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * It talks to a node on loopback (127.0.0.1), as {@code ./flakeproof serve} listens by default, and needs
  * nothing but the JDK.
- * Defaults: 100 batches of 100,000 IDs, 200 baseline samples of each kind (after 200 untimed ones).
+ * Defaults: 100 batches of 100,000 IDs, 800 baseline samples of each kind (after 200 untimed ones), about
+ * as many as the loaded phase takes. Both phases leave the same gap between samples, so that they differ
+ * only by the load.
  */
 public final class FairnessProbe {
 
@@ -39,7 +41,7 @@ public final class FairnessProbe {
         final int port = Integer.parseInt(args[0]);
         final int batches = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         final int batch = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
-        final int baseline = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        final int baseline = args.length > 3 ? Integer.parseInt(args[3]) : 800;
         new FairnessProbe(port).run(batches, batch, baseline);
     }
 
@@ -50,24 +52,27 @@ public final class FairnessProbe {
         }
         final Samples idleHealth = new Samples();
         final Samples idleSingle = new Samples();
+        final Samples idleConnects = new Samples();
         for (int i = 0; i < baselineSamples; i++) {
-            idleHealth.add(timeOne("GET /health"));
+            idleHealth.add(timeOne("GET /health", idleConnects));
             idleSingle.add(timeOne("POST /ids?count=1"));
+            TimeUnit.MILLISECONDS.sleep(SAMPLE_GAP_MILLIS);
         }
+        final Samples loadedConnects = new Samples();
         final Samples loadedHealth = new Samples();
         final Samples loadedSingle = new Samples();
         final AtomicInteger answered = new AtomicInteger();
         final long loadStart = System.nanoTime();
         try (RawConnection heavy = RawConnection.open(port)) {
             final Thread reader = new Thread(() -> {
-                while (answered.get() < batches && heavy.read() != null) {
+                while (answered.get() < batches && heavy.readSkippingBody() != null) {
                     answered.incrementAndGet();
                 }
             }, "heavy-reader");
             reader.start();
             heavy.send(("POST /ids?count=" + batch + " HTTP/1.1\r\nHost: probe\r\n\r\n").repeat(batches));
             while (answered.get() < batches && reader.isAlive()) {
-                loadedHealth.add(timeOne("GET /health"));
+                loadedHealth.add(timeOne("GET /health", loadedConnects));
                 loadedSingle.add(timeOne("POST /ids?count=1"));
                 TimeUnit.MILLISECONDS.sleep(SAMPLE_GAP_MILLIS);
             }
@@ -81,12 +86,24 @@ public final class FairnessProbe {
         loadedHealth.print("/health, under load");
         idleSingle.print("count=1, idle node");
         loadedSingle.print("count=1, under load");
+        idleConnects.print("connect, idle node");
+        loadedConnects.print("connect, under load");
+        System.out.printf(Locale.ROOT, "the load adds at p99: %.2f ms to /health, %.2f ms to count=1%n",
+                loadedHealth.percentile(99) - idleHealth.percentile(99), loadedSingle.percentile(99) - idleSingle.percentile(99));
     }
 
     /** Milliseconds from connecting to the end of the answer to one request on a new connection. */
     private double timeOne(String requestLine) {
+        return timeOne(requestLine, null);
+    }
+
+    /** As {@link #timeOne(String)}; the connect's own milliseconds go to {@code connects} too, when given. */
+    private double timeOne(String requestLine, Samples connects) {
         final long start = System.nanoTime();
         try (RawConnection client = RawConnection.open(port)) {
+            if (connects != null) {
+                connects.add((System.nanoTime() - start) / 1e6);
+            }
             final RawConnection.Answer answer = client.send(requestLine + " HTTP/1.1\r\nHost: probe\r\n\r\n").read();
             if (answer == null || answer.status() / 100 != 2) {
                 throw new IllegalStateException("not a 2xx answer to " + requestLine + ": " + answer);

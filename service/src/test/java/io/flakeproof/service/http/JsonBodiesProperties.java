@@ -34,6 +34,15 @@ class JsonBodiesProperties {
         assertThat(written(new long[0], true)).isEqualTo("{\"ids\":[]}");
     }
 
+    @Test
+    void aBodyOfManyBlocksIsWrittenWhole() throws IOException {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+        final long[] ids = random.longs(10_000, 0, Long.MAX_VALUE).toArray();
+        ids[9_999] = Long.MAX_VALUE;
+        assertThat(written(ids, false)).isEqualTo(jackson(ids, false));
+        assertThat(written(ids, true)).isEqualTo(jackson(ids, true));
+    }
+
     private static String written(long[] ids, boolean asStrings) {
         final ByteBuf buffer = JsonBodies.ids(UnpooledByteBufAllocator.DEFAULT, ids, asStrings);
         try {

@@ -1,6 +1,8 @@
 package io.flakeproof.service.http;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +38,8 @@ final class RawConnection implements AutoCloseable {
 
     private RawConnection(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        // Buffered: an answer's head is read byte by byte, which would otherwise be a system call per byte.
+        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
     }
 
     static RawConnection open(int port) {
@@ -87,6 +90,18 @@ final class RawConnection implements AutoCloseable {
      * interim {@code 100 Continue} (no headers of its own, no body) is skipped.
      */
     Answer read() {
+        return read(true);
+    }
+
+    /**
+     * As {@link #read()}, with the body skipped unread (the answer's body is empty): for a client that
+     * only takes answers off the connection, so that its reading costs as little as it can.
+     */
+    Answer readSkippingBody() {
+        return read(false);
+    }
+
+    private Answer read(boolean keepBody) {
         try {
             String head = readHead();
             while (head != null && CONTINUE.matcher(head).matches()) {
@@ -112,9 +127,17 @@ final class RawConnection implements AutoCloseable {
             if (length == null) {
                 throw new AssertionError("an answer without Content-Length: " + head);
             }
-            final byte[] body = in.readNBytes(Integer.parseInt(length));
-            if (body.length != Integer.parseInt(length)) {
+            final int bodyLength = Integer.parseInt(length);
+            final byte[] body = keepBody ? in.readNBytes(bodyLength) : new byte[0];
+            if (keepBody && body.length != bodyLength) {
                 throw new AssertionError("closed after " + body.length + " of " + length + " body bytes");
+            }
+            if (!keepBody) {
+                try {
+                    in.skipNBytes(bodyLength);
+                } catch (EOFException e) {
+                    throw new AssertionError("closed before the " + length + " body bytes", e);
+                }
             }
             return new Answer(Integer.parseInt(status.group(1)), headers, body);
         } catch (SocketTimeoutException e) {
