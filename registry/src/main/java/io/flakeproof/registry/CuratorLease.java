@@ -186,7 +186,7 @@ public final class CuratorLease implements AutoCloseable {
                     cluster.layout().describe(), cluster.clusterId());
         } else {
             LOG.warn("cluster '{}' re-created (cluster id {}): every worker starts above tick {}, this node's clock "
-                    + "plus the lease window plus the offset bound, past anything a holder of the old registry could "
+                    + "plus the lease window, twice the offset bound and a second, past anything a holder of the old registry could "
                     + "still mint", settings.cluster(), cluster.clusterId(), cluster.floorTick());
         }
     }

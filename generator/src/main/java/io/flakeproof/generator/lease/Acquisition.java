@@ -78,7 +78,7 @@ final class Acquisition {
 
     /**
      * @param recreateLeadMillis how far past the clock a cluster re-created on purpose puts its floor:
-     *                           the lease window plus the offset bound
+     *                           the lease window, twice the offset bound and a second
      * @param nextOp             allocates the tag of the next store operation (the core awaits it)
      */
     Acquisition(BitLayout layout, long datacenterId, String holder, Clock clock, RandomGenerator random,

@@ -47,7 +47,7 @@ public record ClusterPolicy(String name, String storedId, boolean newCluster) {
      *
      * @param joined            the record this node already joined in this process, or null
      * @param recreateFloorTick the floor for a cluster re-created on purpose: the creating node's clock
-     *                          plus the lease window plus the offset bound, in ticks
+     *                          plus the lease window, twice the offset bound and a second, in ticks
      */
     Decision decide(BitLayout layout, ClusterRecord found, ClusterRecord joined, RandomGenerator random,
             long recreateFloorTick) {
@@ -68,8 +68,11 @@ public record ClusterPolicy(String name, String storedId, boolean newCluster) {
                 : "the registry's cluster '" + name + "' has id " + found.clusterId();
         return new Decision.Refuse(how + ", but this node joined cluster id " + expected
                 + ": the registry was wiped, rolled back or is another one, and its worker records may be behind "
-                + "IDs already minted, so this node refuses to mint. If the registry was re-created on purpose, "
-                + "start the node with --new-cluster" + (joined != null ? "" : " (its workers then start past "
-                + "anything the old registry's holders could still mint)"));
+                + "IDs already minted, so this node refuses to mint. " + (found == null
+                        ? "If the registry was re-created on purpose, start the node with --new-cluster" + (joined != null
+                                ? "" : " (its workers then start past anything the old registry's holders could still mint)")
+                        : "If this node is meant to join that cluster, start it with --new-cluster: it then adopts "
+                                + "the registry's record as it is, and its worker records alone give the floors (nothing "
+                                + "minted under cluster id " + expected + " is taken into account)"));
     }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * configured with one name) against 2 or 3 holders on a one- or two-worker layout. After every
  * step: every ID distinct, and each worker's holders minted in disjoint tick intervals.
  *
- * <p>CI runs the fixed seeds below; {@code -Dflakeproof.chains=N} runs N more from seed 1000.
+ * <p>CI runs the fixed seeds below; {@code -Dflakeproof.chains=N} runs seeds 1 to N instead.
  */
 class LeaseChainsTest {
 
