@@ -24,10 +24,18 @@ import org.junit.jupiter.api.Test;
 /** The client against real nodes over real sockets, and against nodes that misbehave on purpose. */
 class FlakeproofClientTest {
 
+    /**
+     * Timeouts for tests that expect IDs: on a starved machine the defaults (500 ms a request, 1 s for
+     * an ID) expired before a loopback node answered, and tests failed on timing alone.
+     */
+    private static final Duration PATIENT = Duration.ofSeconds(10);
+
+
     @Test
     void handsOutEachIdOnceAcrossThreadsFromTheNodesWorkers() throws Exception {
         try (RealNode one = new RealNode(1); RealNode two = new RealNode(2);
-                FlakeproofClient client = FlakeproofClient.builder().nodes(one.uri(), two.uri()).build()) {
+                FlakeproofClient client = FlakeproofClient.builder().nodes(one.uri(), two.uri()).requestTimeout(PATIENT)
+                        .maxWait(PATIENT).build()) {
             final Set<Long> ids = ConcurrentHashMap.newKeySet();
             final int threads = 4;
             final int perThread = 50_000;
@@ -71,7 +79,8 @@ class FlakeproofClientTest {
     @Test
     void sizesRequestsToTheConsumptionRate() {
         try (RealNode node = new RealNode(3);
-                FlakeproofClient client = FlakeproofClient.builder().nodes(node.uri()).batch(1_000, 200_000).build()) {
+                FlakeproofClient client = FlakeproofClient.builder().nodes(node.uri()).batch(1_000, 200_000)
+                        .requestTimeout(PATIENT).maxWait(PATIENT).build()) {
             final int total = 3_000_000;
             long smallest = Long.MAX_VALUE;
             for (int i = 0; i < total; i++) {
@@ -152,7 +161,7 @@ class FlakeproofClientTest {
         final String wrongCount = "{\"ranges\":[{\"first\":4096,\"count\":7}]}";
         try (ScriptedNode liar = new ScriptedNode(200, wrongCount, false);
                 FlakeproofClient client = FlakeproofClient.builder().nodes(liar.uri())
-                        .maxWait(Duration.ofMillis(200)).build()) {
+                        .requestTimeout(PATIENT).maxWait(Duration.ofMillis(200)).build()) {
             awaitTrue(() -> client.stats().failedRequests() > 0);
             assertThatThrownBy(client::nextId)
                     .isInstanceOf(FlakeproofUnavailableException.class)
@@ -221,7 +230,8 @@ class FlakeproofClientTest {
     @Test
     void decodesWithTheLayoutANodeReports() {
         try (RealNode node = new RealNode(9);
-                FlakeproofClient client = FlakeproofClient.builder().nodes(node.uri()).build()) {
+                FlakeproofClient client = FlakeproofClient.builder().nodes(node.uri()).requestTimeout(PATIENT)
+                        .maxWait(PATIENT).build()) {
             final long id = client.nextId();
             final FleetLayout.Decoded decoded = client.layout().decode(id);
             final BitLayout expected = RealNode.LAYOUT;
