@@ -17,7 +17,7 @@ class NegativeControlsTest {
     @CsvSource({
         "static-config, IDENTITY, 30",
         "ephemeral-only, PAUSE, 30",
-        "seed-quarantine, PAUSE, 60",
+        "seed-quarantine, PAUSE, 150",
         "leaf-like, CRASH, 30",
         "fenced-no-cluster-check, ZOOKEEPER, 30",
     })
