@@ -59,9 +59,9 @@ record Plan(boolean quick, List<Campaign> campaigns, List<Long> windowsMs, int w
             if (quick && rare && control[1].equals("mixed")) {
                 continue; // its first collision is at seed 501 of mixed: the full run only
             }
-            // quick: enough seeds to reach each control's first collision (seed 34 of seed-quarantine's pause, 5 of
+            // quick: enough seeds to reach each control's first collision (seed 80 of seed-quarantine's pause, 5 of
             // leaf-like's crash, 1 of the others), each shrunk; the full run goes on for hundreds more
-            c.add(new Campaign(control[0], control[1], "absorb:5ms:1s", quick ? (rare ? 40 : 5) : (rare ? 1000 : 300)));
+            c.add(new Campaign(control[0], control[1], "absorb:5ms:1s", quick ? (rare ? 100 : 5) : (rare ? 1000 : 300)));
         }
         if (quick) {
             return new Plan(true, c, List.of(300L, 3000L, 10000L), 10, "sanity", "20",

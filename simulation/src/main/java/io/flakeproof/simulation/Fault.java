@@ -41,6 +41,12 @@ record Fault(long at, Kind kind, int node, long amount, long duration) {
         STORM,
         /** The ensemble is wiped: every record, owner and session is gone. */
         WIPE,
+        /**
+         * The ensemble is snapshotted now and restored from that snapshot {@code duration} later: every
+         * write and session since is lost, and the cluster id is the same (docs/lease-protocol.md's
+         * durability assumption; no check can see it).
+         */
+        ROLLBACK,
         /** A second process starts with the node's configuration on the node's host. */
         TWIN_START
     }
@@ -66,6 +72,8 @@ record Fault(long at, Kind kind, int node, long amount, long duration) {
             case STORM -> "requests dropped and acknowledgements lost at " + amount + "%, listings stale, for "
                     + Timeline.millis(duration);
             case WIPE -> "the ZooKeeper ensemble is wiped";
+            case ROLLBACK -> "ZooKeeper is snapshotted, and restored from that snapshot " + Timeline.millis(duration)
+                    + " later";
             case TWIN_START -> "a second process starts with " + who + "'s configuration on its host";
         };
     }

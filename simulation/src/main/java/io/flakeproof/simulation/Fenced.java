@@ -63,10 +63,10 @@ final class Fenced implements Protocol {
             this.node = node;
             this.world = node.world();
             final Params p = world.params();
-            final LeaseCore core = new LeaseCore(world.layout(), 0, node.name(), node.clock(), node.identityRandom(),
-                    Duration.ofMillis(p.windowMillis()), Duration.ofMillis(p.offsetBoundMillis()),
+            final LeaseCore core = new LeaseCore(world.layout(), 0, node.name(), node.processClock(),
+                    node.identityRandom(), Duration.ofMillis(p.windowMillis()), Duration.ofMillis(p.offsetBoundMillis()),
                     Duration.ofMillis(p.retryMillis()), new ClusterPolicy("sim", node.storedClusterId(), false));
-            this.holder = new LeaseHolder(world.layout(), core, node.clock(), p.policy(), this::wrap);
+            this.holder = new LeaseHolder(world.layout(), core, node.processClock(), p.policy(), this::wrap);
             this.client = new ZkClient(node, world, p.sessionTimeoutMillis() * 1_000_000, this::onResult, this,
                     blindToWipes);
             this.blindToWipes = blindToWipes;

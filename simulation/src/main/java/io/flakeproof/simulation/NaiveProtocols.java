@@ -28,7 +28,8 @@ final class NaiveProtocols {
     private static SnowflakeGenerator newGenerator(SimNode node, long worker) {
         final World w = node.world();
         final Lease lease = new StaticLease(0, worker);
-        return new SnowflakeGenerator(w.layout(), new PausingLease(lease, node), node.clock(), w.params().policy());
+        return new SnowflakeGenerator(w.layout(), new PausingLease(lease, node), node.processClock(),
+                w.params().policy());
     }
 
     /**

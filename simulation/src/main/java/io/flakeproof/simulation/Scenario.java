@@ -21,7 +21,14 @@ enum Scenario {
     MIXED(w(Fault.Kind.CLOCK_STEP, 3), w(Fault.Kind.CLOCK_CORRECT, 1), w(Fault.Kind.SLEW, 1), w(Fault.Kind.PAUSE, 2),
             w(Fault.Kind.VM_SUSPEND, 1), w(Fault.Kind.CHECK_CAS_PAUSE, 2), w(Fault.Kind.CRASH, 2), w(Fault.Kind.RESTART, 2),
             w(Fault.Kind.PARTITION, 2), w(Fault.Kind.FOLLOWER_CUT, 1), w(Fault.Kind.LEADER_CHANGE, 1),
-            w(Fault.Kind.QUORUM_LOSS, 1), w(Fault.Kind.STORM, 2), w(Fault.Kind.TWIN_START, 1));
+            w(Fault.Kind.QUORUM_LOSS, 1), w(Fault.Kind.STORM, 2), w(Fault.Kind.TWIN_START, 1)),
+    /**
+     * The ensemble rolled back to a snapshot of itself: outside every assumption of the fenced protocol
+     * (durability), so a demonstration that it then collides, like a negative control; no clean campaign
+     * runs it. Takeovers (crashes, restarts, partitions) while the snapshot ages make records that the
+     * restore takes back.
+     */
+    ROLLBACK(w(Fault.Kind.ROLLBACK, 3), w(Fault.Kind.CRASH, 2), w(Fault.Kind.RESTART, 2), w(Fault.Kind.PARTITION, 2));
 
     private record Weighted(Fault.Kind kind, int weight) {
     }
@@ -49,7 +56,7 @@ enum Scenario {
             }
         }
         throw new IllegalArgumentException("scenario must be one of clock, pause, partition, crash, zookeeper, "
-                + "identity, mixed: '" + name + "'");
+                + "identity, mixed, rollback: '" + name + "'");
     }
 
     /** Whether this scenario's mix injects faults of {@code kind}. */
@@ -104,6 +111,7 @@ enum Scenario {
                 case QUORUM_LOSS -> faults.add(new Fault(at, kind, node, 0, 500_000_000L + r.nextLong(2 * window)));
                 case STORM -> faults.add(new Fault(at, kind, node, 20 + r.nextInt(31),
                         1_000_000_000L + r.nextLong(9_000_000_000L)));
+                case ROLLBACK -> faults.add(new Fault(at, kind, node, 0, window + r.nextLong(10 * window)));
             }
         }
         faults.sort(Comparator.comparingLong(Fault::at));

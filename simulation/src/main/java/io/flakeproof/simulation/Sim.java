@@ -1,15 +1,16 @@
 package io.flakeproof.simulation;
 
 import java.util.PriorityQueue;
+import java.util.function.BooleanSupplier;
 
 /**
  * Virtual time and the event queue of one simulated run: one thread, events ordered by
  * (virtual time, insertion number), so the same seed and code give the same history.
  *
- * <p>{@link #runUntil} is reentrant: a generator waiting for its clock calls {@link SimClock#pause},
- * which runs every event due meanwhile (other callers, other nodes, ZooKeeper, the network) and
- * then returns, as time passing on a real machine would. A pause that only moved one clock would
- * spin forever.
+ * <p>{@link #runUntil} is reentrant: a generator waiting for its clock calls {@code Clock.pause} on its
+ * node's process clock ({@link SimNode#sleep}), which runs every event due meanwhile (other callers,
+ * other nodes, ZooKeeper, the network) and then returns, as time passing on a real machine would. A
+ * pause that only moved one clock would spin forever.
  *
  * <p>Bounded: a run that processes more than {@code maxEvents} events stops with
  * {@link TooManyEvents}, which the campaign reports with the seed.
@@ -70,5 +71,18 @@ final class Sim {
             e.action.run();
         }
         now = Math.max(now, time);
+    }
+
+    /**
+     * Runs events in order for as long as {@code waiting} holds. One of them must end the wait (a
+     * stopped process's resumption is always queued); a queue that runs dry first is a bug.
+     */
+    void runWhile(BooleanSupplier waiting) {
+        while (waiting.getAsBoolean()) {
+            if (queue.isEmpty()) {
+                throw new IllegalStateException("no event left to end a wait at " + now + " ns");
+            }
+            runUntil(queue.peek().time);
+        }
     }
 }

@@ -1,7 +1,5 @@
 package io.flakeproof.simulation;
 
-import io.flakeproof.generator.Clock;
-
 /**
  * One simulated machine's clocks (TigerBeetle's model): a wall clock that is true time plus an
  * offset, and a monotonic clock that is true time less the time the machine spent suspended.
@@ -9,9 +7,12 @@ import io.flakeproof.generator.Clock;
  * <p>The wall offset is a base (moved by steps: NTP corrections, operator mistakes), plus a linear
  * drift in parts per million (slew, a bad oscillator), plus a periodic term. A VM suspend stalls the
  * monotonic clock; the wall clock, corrected on resume, shows the true time passed.
- * {@link #pause} lets virtual time pass, running what falls due meanwhile.
+ *
+ * <p>Shared by the processes of one machine (a twin reads its host's clock). A process sees it through
+ * {@link SimNode#processClock()}, whose pause is one of that process's threads sleeping: it does not
+ * run while its process is stopped, and never again once the process is gone.
  */
-final class SimClock implements Clock {
+final class SimClock {
 
     /** Wall-clock milliseconds at true time 0: the same start for every run. */
     static final long EPOCH_WALL_MILLIS = 1_780_272_000_000L; // 2026-06-01T00:00:00Z
@@ -40,22 +41,15 @@ final class SimClock implements Clock {
         return offset;
     }
 
-    @Override
-    public long wallMillis() {
+    /** Milliseconds of the wall clock now. */
+    long wallMillis() {
         return EPOCH_WALL_MILLIS + Math.floorDiv(sim.now() + offsetNanos(), 1_000_000);
     }
 
-    @Override
-    public long monotonicNanos() {
+    /** Nanoseconds of the monotonic clock now: true time less the time spent suspended. */
+    long monotonicNanos() {
         final long t = sim.now();
         return t - stalledNanos - (stalledSince >= 0 ? t - stalledSince : 0);
-    }
-
-    @Override
-    public void pause(long nanos) {
-        if (nanos > 0) {
-            sim.runUntil(sim.now() + nanos);
-        }
     }
 
     /** The wall clock steps by {@code deltaNanos} (backwards when negative). */

@@ -1,5 +1,6 @@
 package io.flakeproof.simulation;
 
+import io.flakeproof.generator.Clock;
 import io.flakeproof.generator.IdRange;
 import io.flakeproof.generator.MintRefusedException;
 import io.flakeproof.generator.SnowflakeGenerator;
@@ -12,11 +13,23 @@ import java.util.random.RandomGenerator;
  * One node: a machine with its clocks and data directory (the cluster id it joined), the process
  * running on it (restarted after a crash with a new identity), and the requests its callers send.
  * Process states: running, paused (GC, SIGSTOP, VM suspend: its events wait until it resumes) and
- * crashed (its events are dropped; its session lingers on the server until it expires).
+ * crashed (its events are dropped; its session lingers on the server until it expires). The threads of
+ * a process sleep through {@link #processClock()}: a stopped process's threads wake only once it runs
+ * again, and a dead one's never ({@link #sleep}).
  */
 final class SimNode {
 
     private enum Status { RUNNING, PAUSED, CRASHED }
+
+    /**
+     * Unwinds a thread whose process died or stopped while the thread slept: the thread is gone with its
+     * process and does nothing more. Caught where the thread began (a caller's request).
+     */
+    static final class ProcessGone extends RuntimeException {
+        ProcessGone() {
+            super("the process ended while this thread slept", null, false, false);
+        }
+    }
 
     private final World world;
     private final int index;
@@ -39,6 +52,24 @@ final class SimNode {
     private boolean stopping;
     boolean partitioned;
     boolean followerCut;
+
+    /** The machine's clocks as this process reads them, with {@link #sleep} as their pause. */
+    private final Clock processClock = new Clock() {
+        @Override
+        public long wallMillis() {
+            return clock.wallMillis();
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return clock.monotonicNanos();
+        }
+
+        @Override
+        public void pause(long nanos) {
+            sleep(nanos);
+        }
+    };
 
     SimNode(World world, int index, String name, SimClock clock, SplittableRandom random, String storedClusterId) {
         this.world = world;
@@ -63,8 +94,33 @@ final class SimNode {
         return name;
     }
 
+    /** The machine's clocks, shared with a twin on the same host: for faults, timelines and the client. */
     SimClock clock() {
         return clock;
+    }
+
+    /** The clock this node's process (its lease core, holder and generators) is given. */
+    Clock processClock() {
+        return processClock;
+    }
+
+    /**
+     * One of this process's threads sleeps for {@code nanos} (a generator waiting for its clock, a caller
+     * descheduled between the ceiling check and the CAS) while the events due meanwhile run. The thread
+     * wakes only on a running process: if its process is paused or its VM suspended when the time is
+     * up, it sleeps on until the process resumes; if the process died or stopped meanwhile (a new
+     * generation), it never wakes, and {@link ProcessGone} unwinds it.
+     */
+    void sleep(long nanos) {
+        final int g = generation;
+        final Sim sim = world.sim();
+        if (nanos > 0) {
+            sim.runUntil(sim.now() + nanos);
+        }
+        sim.runWhile(() -> g == generation && status == Status.PAUSED);
+        if (g != generation) {
+            throw new ProcessGone();
+        }
     }
 
     /** The random source of this node's process identities and write tokens. */
@@ -232,8 +288,7 @@ final class SimNode {
     }
 
     private void serve(int count, boolean ranges) {
-        final Protocol.Process serving = process;
-        final SnowflakeGenerator g = serving.generator();
+        final SnowflakeGenerator g = process.generator();
         if (g == null) {
             world.refused(this, "no lease");
             return;
@@ -246,9 +301,8 @@ final class SimNode {
         } catch (MintRefusedException e) {
             refused = e;
             ids = e.mintedBeforeRefusal();
-        }
-        if (serving != process || status == Status.CRASHED) {
-            return; // the process died while this caller waited: nothing is delivered
+        } catch (ProcessGone e) {
+            return; // the process died while this caller slept: the caller is gone, nothing is delivered
         }
         if (ids.length > 0) {
             world.minted(this, g, before, ids);

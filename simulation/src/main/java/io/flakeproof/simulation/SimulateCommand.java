@@ -42,7 +42,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "absorb:5ms:1s", description = "Drift policy: fail, wait:MAXWAIT, absorb:TOLERANCE:MAXWAIT. Default ${DEFAULT-VALUE}.")
     private String policy;
 
-    @Option(names = "--scenario", defaultValue = "mixed", description = "clock, pause, partition, crash, zookeeper, identity or mixed. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--scenario", defaultValue = "mixed", description = "clock, pause, partition, crash, zookeeper, identity, mixed or rollback (a demonstration: fenced collides). Default ${DEFAULT-VALUE}.")
     private String scenario;
 
     @Option(names = "--seeds", defaultValue = "100", description = "How many seeds; default ${DEFAULT-VALUE}.")

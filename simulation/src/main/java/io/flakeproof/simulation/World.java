@@ -204,6 +204,13 @@ final class World {
                 sim.after(f.duration(), network::calm);
             }
             case WIPE -> zk.wipe();
+            case ROLLBACK -> {
+                final ZooKeeperSim.Snapshot snapshot = zk.snapshot();
+                sim.after(f.duration(), () -> {
+                    zk.restore(snapshot);
+                    timeline(null, "ZooKeeper is restored from the snapshot: every write since is gone");
+                });
+            }
             case TWIN_START -> addNode(node.name(), node.clock(), node.storedClusterId());
         }
     }

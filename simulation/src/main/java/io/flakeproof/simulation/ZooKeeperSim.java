@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * A simulated ZooKeeper ensemble, adversarial on purpose: the server side of every store operation,
  * sessions expired by the leader's monotonic clock and re-armed with a full timeout on a leader
  * change, ephemeral owners, versioned records, multi-op transactions applied atomically, quorum loss,
- * and a wipe. What a client sees of it (delays, lost acknowledgements, stale reads, partitions) is
+ * a wipe, and a rollback to a snapshot. What a client sees of it (delays, lost acknowledgements, stale reads, partitions) is
  * {@link ZkClient}'s.
  *
  * <p>Data lives in znodes keyed by path, in a sorted map: {@code cluster}, {@code w/<worker>} (worker
@@ -39,7 +39,7 @@ final class ZooKeeperSim {
     }
 
     /** A session as the leader tracks it. */
-    private static final class Session {
+    static final class Session {
         final long timeoutNanos;
         long lastHeard;
 
@@ -88,6 +88,29 @@ final class ZooKeeperSim {
     void wipe() {
         nodes.clear();
         sessions.clear();
+    }
+
+    /** The ensemble's state now, for {@link #restore}: znodes are immutable, so copies of the maps. */
+    record Snapshot(TreeMap<String, Znode> nodes, TreeMap<Long, Session> sessions) {
+    }
+
+    Snapshot snapshot() {
+        final TreeMap<Long, Session> s = new TreeMap<>();
+        sessions.forEach((id, x) -> s.put(id, new Session(x.timeoutNanos, x.lastHeard)));
+        return new Snapshot(new TreeMap<>(nodes), s);
+    }
+
+    /**
+     * The ensemble restarts from {@code snapshot}, as one restored from an old backup (a rollback): every
+     * write and session since is gone, the sessions it had are re-armed with a full timeout by the new
+     * leader. Session ids are not reused.
+     */
+    void restore(Snapshot snapshot) {
+        nodes.clear();
+        nodes.putAll(snapshot.nodes());
+        sessions.clear();
+        snapshot.sessions().forEach((id, x) -> sessions.put(id, new Session(x.timeoutNanos, x.lastHeard)));
+        leaderChange();
     }
 
     long sessionsExpired() {

@@ -30,7 +30,7 @@ class SimulateCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--protocol nope          | protocol must be one of fenced, seed-quarantine, ephemeral-only, static-config, leaf-like, fenced-no-cluster-check: 'nope'",
-        "--scenario weather       | scenario must be one of clock, pause, partition, crash, zookeeper, identity, mixed: 'weather'",
+        "--scenario weather       | scenario must be one of clock, pause, partition, crash, zookeeper, identity, mixed, rollback: 'weather'",
         "--seeds 0                | --seeds must be in [1, 100000000]: 0",
         "--nodes 17               | --nodes must be in [1, 16]: 17",
         "--policy absorb:1h:1s:x  | absorb takes two durations: 'absorb:1h:1s:x'",
