@@ -1,5 +1,6 @@
 package io.flakeproof.load;
 
+import io.flakeproof.cli.Bounds;
 import io.flakeproof.cli.CommandLines;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,7 +16,11 @@ import picocli.CommandLine.Spec;
  * {@code flakeproof load}: an open-loop HTTP load generator for a flakeproof node. It sends
  * {@code POST /ids?count=N} at a constant rate whatever the node's answers do, measures each
  * request's latency from when it was meant to be sent (corrected for coordinated omission), prints a
- * line a second and a summary, and with {@code --gate-p99-ms} passes or fails the run.
+ * line a second and a summary, and with {@code --gate-p99-ms} passes or fails the run. With
+ * {@code --baseline} too, a run in which the node missed the gate and the trivial server missed it as
+ * well tells nothing about the node (the machine could not measure the gate then): with
+ * {@code --gate-attempts N} such a run is measured again, at most N runs in all. A run in which the floor
+ * made the gate decides, and so does one in which the node made it.
  *
  * <p>Exit codes: 0 done (and, with a gate, passed); 1 gate failed, or the node could not be reached
  * or the JSON file not written; 2 bad options, with one line naming the value and its bound.
@@ -25,6 +30,9 @@ import picocli.CommandLine.Spec;
 public final class LoadCommand implements Callable<Integer> {
 
     static final int EXIT_FAILED = 1;
+
+    /** The most runs {@code --gate-attempts} allows: each is a floor and a node measured in full. */
+    static final int MAX_GATE_ATTEMPTS = 5;
 
     @Spec
     private CommandSpec spec;
@@ -63,6 +71,12 @@ public final class LoadCommand implements Callable<Integer> {
                     + "own floor in the same run, and print the node's overhead over it.")
     private String baseline;
 
+    @Option(names = "--gate-attempts", defaultValue = "1", paramLabel = "N",
+            description = "With --gate-p99-ms and --baseline: measure floor and node again, at most N runs in all (1 to 5), "
+                    + "while the node misses the gate and so does the floor: the machine could not measure the gate then. "
+                    + "Default ${DEFAULT-VALUE}.")
+    private int gateAttempts;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
     private Path json;
 
@@ -87,29 +101,52 @@ public final class LoadCommand implements Callable<Integer> {
         final LoadPlan plan = CommandLines.check(spec, () -> LoadPlan.parse(url, rate, duration, count, connections, warmup));
         final Gate gate = gateP99Millis == null ? null : CommandLines.check(spec, () -> new Gate(gateP99Millis));
         final FloorServer.Kind floorKind = baseline == null ? null : CommandLines.check(spec, () -> FloorServer.Kind.parse(baseline));
+        CommandLines.check(spec, () -> Bounds.requireIn("gate-attempts", gateAttempts, 1, MAX_GATE_ATTEMPTS));
+        if (gateAttempts > 1 && (gate == null || floorKind == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "gate-attempts needs --gate-p99-ms and --baseline: it measures again only when the floor missed the gate");
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         Floor floor = null;
-        final LoadSummary summary;
-        try {
-            if (floorKind != null) {
-                floor = measureFloor(floorKind, plan, out);
-                out.println();
-                out.println("the node:");
+        LoadSummary summary;
+        Gate.Verdict verdict;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (floorKind != null) {
+                    floor = measureFloor(floorKind, plan, out);
+                    out.println();
+                    out.println("the node:");
+                }
+                summary = LoadRun.run(plan, out);
+            } catch (IOException e) {
+                err.println("flakeproof load: " + e.getMessage());
+                return EXIT_FAILED;
             }
-            summary = LoadRun.run(plan, out);
-        } catch (IOException e) {
-            err.println("flakeproof load: " + e.getMessage());
-            return EXIT_FAILED;
-        }
-        summary.print(out);
-        if (floor != null) {
-            out.println(floor.summary().overheadLine(summary));
-        }
-        Gate.Verdict verdict = gate == null ? null : gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
-        if (verdict != null && floor != null) {
-            verdict = new Gate.Verdict(verdict.passed(), verdict.line() + "; the floor (" + floor.server()
-                    + ") measured p99 " + LoadSummary.millis(floor.summary().p99Micros()) + " ms in the same run");
+            summary.print(out);
+            if (floor != null) {
+                out.println(floor.summary().overheadLine(summary));
+            }
+            verdict = gate == null ? null : gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
+            if (verdict != null && floor != null) {
+                verdict = new Gate.Verdict(verdict.passed(), verdict.line() + "; the floor (" + floor.server()
+                        + ") measured p99 " + LoadSummary.millis(floor.summary().p99Micros()) + " ms in the same run");
+            }
+            final boolean inconclusive = verdict != null && !verdict.passed() && floor != null
+                    && !gate.judge(floor.summary().p99Micros(), 0, floor.summary().requests()).passed();
+            if (!inconclusive) {
+                break;
+            }
+            if (attempt == gateAttempts) {
+                verdict = new Gate.Verdict(false, verdict.line() + ": inconclusive, as the floor missed the gate too, in "
+                        + (gateAttempts == 1 ? "the only run" : "each of " + gateAttempts + " runs")
+                        + ": this machine could not measure " + LoadSummary.millis(Math.round(gate.p99Millis() * 1000))
+                        + " ms while it ran");
+                break;
+            }
+            out.println("inconclusive: the node missed the gate, and so did the floor, so the machine could not measure "
+                    + "it then; measuring both again (run " + (attempt + 1) + " of " + gateAttempts + ")");
+            out.println();
         }
         if (json != null) {
             try {

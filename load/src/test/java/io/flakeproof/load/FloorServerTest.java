@@ -71,6 +71,25 @@ class FloorServerTest {
         assertThat(Files.readString(json)).contains("\"floor\"").contains("\"over_floor_ms\"").contains("\"server\" : \"netty");
     }
 
+    /** A gate no server can make (1 microsecond): the floor misses it too, so every run is inconclusive. */
+    @Test
+    void aRunWhoseFloorMissesTheGateTooIsMeasuredAgainThenFailsAsInconclusive() throws IOException {
+        final StringWriter out = new StringWriter();
+        try (FloorServer node = FloorServer.start(FloorServer.Kind.NETTY, 1)) {
+            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "--url", "http://127.0.0.1:" + node.port(), "--rate", "100", "--duration", "1s",
+                    "--connections", "1", "--baseline", "netty", "--gate-p99-ms", "0.001", "--gate-attempts", "2");
+            assertThat(code).as(out.toString()).isEqualTo(1);
+        }
+        assertThat(out.toString())
+                .contains("inconclusive: the node missed the gate, and so did the floor, so the machine could not measure "
+                        + "it then; measuring both again (run 2 of 2)")
+                .containsPattern("FAIL: p99 .* ms >= 0.001 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                        + "\\d+\\.\\d{3} ms in the same run: inconclusive, as the floor missed the gate too, in each of 2 runs: "
+                        + "this machine could not measure 0.001 ms while it ran");
+        assertThat(out.toString().split("the floor: netty", -1)).as("two runs of floor and node").hasSize(3);
+    }
+
     private void assertAnswersThreeIds(int port) throws Exception {
         for (String method : new String[] {"POST", "GET"}) {
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(

@@ -25,6 +25,8 @@ class LoadCommandOptionsTest {
         "--gate-p99-ms | 0           | gate-p99-ms must be in (0, 60000]: 0",
         "--gate-p99-ms | -1.5        | gate-p99-ms must be in (0, 60000]: -1.5",
         "--baseline    | apache      | baseline must be auto, nginx or netty: 'apache'",
+        "--gate-attempts | 6         | gate-attempts must be in [1, 5]: 6",
+        "--gate-attempts | 2         | gate-attempts needs --gate-p99-ms and --baseline: it measures again only when the floor missed the gate",
         "--url         | https://x:1 | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'https://x:1'",
         "--url         | 127.0.0.1   | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: '127.0.0.1'",
         "--url         | http://h/?a | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'http://h/?a'",
@@ -37,9 +39,9 @@ class LoadCommandOptionsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "--bogus | Unknown option: '--bogus'; usage: flakeproof load [-h] [--url=URL] [--rate=R] [--duration=D] "
-                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--json=FILE]",
+                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--json=FILE]",
         "--rate  | Missing required parameter for option '--rate' (R); usage: flakeproof load [-h] [--url=URL] "
-                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--json=FILE]",
+                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--json=FILE]",
     })
     void appendsTheSynopsisWhenAnArgumentIsUnknownOrMissing(String argument, String message) {
         assertRejected(message, argument);
