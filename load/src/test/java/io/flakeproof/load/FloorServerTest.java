@@ -90,6 +90,40 @@ class FloorServerTest {
         assertThat(out.toString().split("the floor: netty", -1)).as("two runs of floor and node").hasSize(3);
     }
 
+    /** A node slower than the gate, the floor well under it: the floor is measured again after the node, and the miss stands. */
+    @Test
+    void aMissWithTheFloorUnderTheGateBeforeAndAfterFails() throws IOException {
+        final com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        final byte[] body = FloorServer.body(1).getBytes(StandardCharsets.US_ASCII);
+        slow.createContext("/", exchange -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        slow.start();
+        final StringWriter out = new StringWriter();
+        try {
+            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "--url", "http://127.0.0.1:" + slow.getAddress().getPort(), "--rate", "20", "--duration", "1s",
+                    "--connections", "1", "--warmup", "2s", "--baseline", "netty", "--gate-p99-ms", "50", "--gate-attempts", "3");
+            assertThat(code).as(out.toString()).isEqualTo(1);
+        } finally {
+            slow.stop(0);
+        }
+        assertThat(out.toString())
+                .contains("the node missed the gate; the floor again, after it:")
+                .containsPattern("FAIL: p99 .* ms >= 50 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                        + "\\d+\\.\\d{3} ms in the same run, and p99 \\d+\\.\\d{3} ms after it")
+                .doesNotContain("inconclusive");
+        assertThat(out.toString().split("the floor: netty", -1)).as("one run: the floor before and after").hasSize(3);
+    }
+
     private void assertAnswersThreeIds(int port) throws Exception {
         for (String method : new String[] {"POST", "GET"}) {
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
