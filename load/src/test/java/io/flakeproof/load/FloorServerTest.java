@@ -93,28 +93,38 @@ class FloorServerTest {
     /** A node slower than the gate, the floor well under it: the floor is measured again after the node, and the miss stands. */
     @Test
     void aMissWithTheFloorUnderTheGateBeforeAndAfterFails() throws IOException {
-        final com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        final byte[] body = FloorServer.body(1).getBytes(StandardCharsets.US_ASCII);
-        slow.createContext("/", exchange -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // A plain socket, not the JDK's HTTP server: that one reads its settings once per JVM, when its
+        // first server starts, and LoadCommandStallTest needs to be first to set them.
+        final java.net.ServerSocket slow = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        final byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + FloorServer.body(1).length() + "\r\n\r\n" + FloorServer.body(1)).getBytes(StandardCharsets.US_ASCII);
+        final Thread server = new Thread(() -> {
+            while (!slow.isClosed()) {
+                try (java.net.Socket client = slow.accept()) {
+                    final java.io.InputStream in = new java.io.BufferedInputStream(client.getInputStream());
+                    for (int matched = 0, b; (b = in.read()) >= 0; ) {
+                        matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                        if (matched == 4) { // a whole request head (the load generator sends no body)
+                            matched = 0;
+                            Thread.sleep(100);
+                            client.getOutputStream().write(answer);
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
             }
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        slow.start();
+        }, "slow-node");
+        server.setDaemon(true);
+        server.start();
         final StringWriter out = new StringWriter();
         try {
             final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-                    "--url", "http://127.0.0.1:" + slow.getAddress().getPort(), "--rate", "20", "--duration", "1s",
+                    "--url", "http://127.0.0.1:" + slow.getLocalPort(), "--rate", "20", "--duration", "1s",
                     "--connections", "1", "--warmup", "2s", "--baseline", "netty", "--gate-p99-ms", "50", "--gate-attempts", "3");
             assertThat(code).as(out.toString()).isEqualTo(1);
         } finally {
-            slow.stop(0);
+            slow.close();
         }
         assertThat(out.toString())
                 .contains("the node missed the gate; the floor again, after it:")
