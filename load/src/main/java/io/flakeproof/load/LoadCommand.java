@@ -110,63 +110,18 @@ public final class LoadCommand implements Callable<Integer> {
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        Floor floor = null;
-        LoadSummary summary;
-        Gate.Verdict verdict;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                if (floorKind != null) {
-                    floor = measureFloor(floorKind, plan, out);
-                    out.println();
-                    out.println("the node:");
-                }
-                summary = LoadRun.run(plan, out);
-            } catch (IOException e) {
-                err.println("flakeproof load: " + e.getMessage());
-                return EXIT_FAILED;
-            }
-            summary.print(out);
-            if (floor != null) {
-                out.println(floor.summary().overheadLine(summary));
-            }
-            verdict = gate == null ? null : gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
-            if (verdict != null && floor != null) {
-                verdict = new Gate.Verdict(verdict.passed(), verdict.line() + "; the floor (" + floor.server()
-                        + ") measured p99 " + LoadSummary.millis(floor.summary().p99Micros()) + " ms in the same run");
-            }
-            boolean inconclusive = verdict != null && !verdict.passed() && floor != null && !madeTheGate(gate, floor);
-            if (verdict != null && !verdict.passed() && !inconclusive && floor != null && gateAttempts > 1) {
-                // The floor made the gate before the node ran; the machine may have turned busy since.
-                out.println();
-                out.println("the node missed the gate; the floor again, after it:");
-                final Floor after;
-                try {
-                    after = measureFloor(floorKind, plan, out);
-                } catch (IOException e) {
-                    err.println("flakeproof load: " + e.getMessage());
-                    return EXIT_FAILED;
-                }
-                inconclusive = !madeTheGate(gate, after);
-                verdict = new Gate.Verdict(false, verdict.line() + ", and p99 " + LoadSummary.millis(after.summary().p99Micros())
-                        + " ms after it");
-            }
-            if (!inconclusive) {
-                break;
-            }
-            if (attempt == gateAttempts) {
-                verdict = new Gate.Verdict(false, verdict.line() + ": inconclusive, as the floor missed the gate too, in "
-                        + (gateAttempts == 1 ? "the only run" : "each of " + gateAttempts + " runs")
-                        + ": this machine could not measure " + LoadSummary.millis(Math.round(gate.p99Millis() * 1000))
-                        + " ms while it ran");
-                break;
-            }
-            out.println("inconclusive: the node missed the gate, and so did the floor, so the machine could not measure "
-                    + "it then; measuring both again (run " + (attempt + 1) + " of " + gateAttempts + ")");
-            out.println();
+        final Measured measured;
+        try {
+            measured = measure(plan, gate, floorKind, out);
+        } catch (IOException e) {
+            err.println("flakeproof load: " + e.getMessage());
+            return EXIT_FAILED;
         }
+        final Floor floor = measured.floor();
+        final Gate.Verdict verdict = measured.verdict();
         if (json != null) {
             try {
-                summary.writeJson(json, gate, verdict, floor == null ? null : floor.summary(),
+                measured.summary().writeJson(json, gate, verdict, floor == null ? null : floor.summary(),
                         floor == null ? null : floor.server());
             } catch (IOException e) {
                 err.println("flakeproof load: cannot write " + json + ": " + e.getMessage());
@@ -178,6 +133,70 @@ public final class LoadCommand implements Callable<Integer> {
         }
         out.println(verdict.line());
         return verdict.passed() ? CommandLine.ExitCode.OK : EXIT_FAILED;
+    }
+
+    /** What was measured: the node's last run, the floor before it, and the verdict (null without a gate). */
+    private record Measured(LoadSummary summary, Floor floor, Gate.Verdict verdict) {
+    }
+
+    /**
+     * One run (the floor first, with {@code --baseline}), or with {@code --gate-attempts} as many as it
+     * takes to be conclusive: see the class comment.
+     */
+    private Measured measure(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, PrintWriter out) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            final Floor floor = floorKind == null ? null : measureFloor(floorKind, plan, out);
+            if (floor != null) {
+                out.println();
+                out.println("the node:");
+            }
+            final LoadSummary summary = LoadRun.run(plan, out);
+            summary.print(out);
+            if (floor != null) {
+                out.println(floor.summary().overheadLine(summary));
+            }
+            if (gate == null) {
+                return new Measured(summary, floor, null);
+            }
+            final Gate.Verdict judged = gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
+            if (floor == null) {
+                return new Measured(summary, null, judged);
+            }
+            final String line = judged.line() + "; the floor (" + floor.server() + ") measured p99 "
+                    + LoadSummary.millis(floor.summary().p99Micros()) + " ms in the same run";
+            if (judged.passed()) {
+                return new Measured(summary, floor, new Gate.Verdict(true, line));
+            }
+            if (madeTheGate(gate, floor)) {
+                if (gateAttempts == 1) {
+                    return new Measured(summary, floor, new Gate.Verdict(false, line));
+                }
+                // The floor made the gate before the node ran; the machine may have turned busy since.
+                out.println();
+                out.println("the node missed the gate; the floor again, after it:");
+                final Floor after = measureFloor(floorKind, plan, out);
+                final String both = line + ", and p99 " + LoadSummary.millis(after.summary().p99Micros()) + " ms after it";
+                if (madeTheGate(gate, after)) {
+                    return new Measured(summary, floor, new Gate.Verdict(false, both));
+                }
+                if (attempt == gateAttempts) {
+                    return new Measured(summary, floor, inconclusive(gate, both));
+                }
+            } else if (attempt == gateAttempts) {
+                return new Measured(summary, floor, inconclusive(gate, line));
+            }
+            out.println("inconclusive: the node missed the gate, and so did the floor, so the machine could not measure "
+                    + "it then; measuring both again (run " + (attempt + 1) + " of " + gateAttempts + ")");
+            out.println();
+        }
+    }
+
+    /** The failing verdict after {@code --gate-attempts} runs in which the floor missed the gate too. */
+    private Gate.Verdict inconclusive(Gate gate, String line) {
+        return new Gate.Verdict(false, line + ": inconclusive, as the floor missed the gate too, in "
+                + (gateAttempts == 1 ? "the only run" : "each of " + gateAttempts + " runs")
+                + ": this machine could not measure " + LoadSummary.millis(Math.round(gate.p99Millis() * 1000))
+                + " ms while it ran");
     }
 
     /** The floor: the same plan, warm-up included, against a trivial server started for it and stopped after. */
