@@ -173,7 +173,7 @@ final class Explorer {
                 final Children c = take(running.remove());
                 transitions += c.tried;
                 for (int i = 0; i < c.size; i++) {
-                    if (visited.add(new long[] {c.hashes[2 * i], c.hashes[2 * i + 1]}, c.faults[i])) {
+                    if (visited.add(c.hashes[2 * i], c.hashes[2 * i + 1], c.faults[i])) {
                         add(c.from[i], c.event[i]);
                     }
                 }
@@ -249,10 +249,15 @@ final class Explorer {
 
         /** Adds a state, or lowers its faults spent; whether it is to be explored (new, or with fewer faults). */
         boolean add(long[] h, int spent) {
+            return add(h[0], h[1], spent);
+        }
+
+        /** {@link #add(long[], int)} for a hash given as its two halves. */
+        boolean add(long x, long y, int spent) {
             if (size * 2 >= a.length) {
                 grow();
             }
-            return insert(h[0], h[0] == 0 && h[1] == 0 ? 1 : h[1], (byte) spent);
+            return insert(x, x == 0 && y == 0 ? 1 : y, (byte) spent);
         }
 
         private boolean insert(long x, long y, byte spent) {
