@@ -2,9 +2,15 @@ package io.flakeproof.load;
 
 import io.flakeproof.cli.Bounds;
 import io.flakeproof.cli.CommandLines;
+import io.flakeproof.generator.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,11 +23,13 @@ import picocli.CommandLine.Spec;
  * {@code POST /ids?count=N} at a constant rate whatever the node's answers do, measures each
  * request's latency from when it was meant to be sent (corrected for coordinated omission), prints a
  * line a second and a summary, and with {@code --gate-p99-ms} passes or fails the run. With
- * {@code --baseline} too, a run in which the node missed the gate and the trivial server missed it as
- * well tells nothing about the node (the machine could not measure the gate then): with
+ * {@code --baseline} too, a run in which the node missed the gate while the trivial server took half
+ * the gate or more tells nothing about the node (the machine could not measure the gate then): with
  * {@code --gate-attempts N} such a run is measured again, at most N runs in all. The floor is measured
  * before the node and, when the node missed, after it too. A run in which the node made the gate
- * decides, and so does one in which the floor made it both before and after.
+ * decides, and so does one in which the floor stayed under half the gate both before and after. With
+ * {@code --turns N} the floor and the node take turns instead, each measured over the same stretch of
+ * time, and the run decides when the node made the gate or the floor stayed under half of it.
  *
  * <p>Exit codes: 0 done (and, with a gate, passed); 1 gate failed, or the node could not be reached
  * or the JSON file not written; 2 bad options, with one line naming the value and its bound.
@@ -34,6 +42,15 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** The most runs {@code --gate-attempts} allows: each is a floor and a node measured in full. */
     static final int MAX_GATE_ATTEMPTS = 5;
+
+    /** The most turns {@code --turns} allows. */
+    static final int MAX_TURNS = 60;
+
+    /**
+     * Unmeasured requests before every turn but each server's first, which has the plan's warm-up: the
+     * turn's connections are new.
+     */
+    static final Duration LEAD_IN = Duration.ofSeconds(1);
 
     @Spec
     private CommandSpec spec;
@@ -74,10 +91,17 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--gate-attempts", defaultValue = "1", paramLabel = "N",
             description = "With --gate-p99-ms and --baseline: measure floor and node again, at most N runs in all (1 to 5), "
-                    + "while the node misses the gate and so does the floor, measured before the node and, when the node "
-                    + "missed, after it: the machine could not measure the gate then. "
-                    + "Default ${DEFAULT-VALUE}.")
+                    + "while the node misses the gate and the floor takes half the gate or more (measured before the node "
+                    + "and, when the node missed, after it; or with --turns, in the same turns): the machine could not "
+                    + "measure the gate then. Default ${DEFAULT-VALUE}.")
     private int gateAttempts;
+
+    @Option(names = "--turns", defaultValue = "1", paramLabel = "N",
+            description = "With --baseline: the floor and the node take N turns each, alternating, of D/N each (the warm-up "
+                    + "before each one's first turn, 1 s unmeasured before every other), so that both are measured over "
+                    + "the same stretch of time; 1 to 60, dividing D's seconds. Default ${DEFAULT-VALUE}: the floor's whole "
+                    + "run, then the node's.")
+    private int turns;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
     private Path json;
@@ -106,7 +130,16 @@ public final class LoadCommand implements Callable<Integer> {
         CommandLines.check(spec, () -> Bounds.requireIn("gate-attempts", gateAttempts, 1, MAX_GATE_ATTEMPTS));
         if (gateAttempts > 1 && (gate == null || floorKind == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "gate-attempts needs --gate-p99-ms and --baseline: it measures again only when the floor missed the gate");
+                    "gate-attempts needs --gate-p99-ms and --baseline: it measures again only when the floor took half the gate or more");
+        }
+        CommandLines.check(spec, () -> Bounds.requireIn("turns", turns, 1, MAX_TURNS));
+        if (turns > 1 && floorKind == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "turns needs --baseline: the turns are the floor's and the node's, alternating");
+        }
+        if (plan.duration().toSeconds() % turns != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "turns must divide the duration's seconds: "
+                    + plan.duration().toSeconds() + " s do not make " + turns + " turns of whole seconds");
         }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -144,6 +177,9 @@ public final class LoadCommand implements Callable<Integer> {
      * takes to be conclusive: see the class comment.
      */
     private Measured measure(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, PrintWriter out) throws IOException {
+        if (turns > 1) {
+            return measureInTurns(plan, gate, floorKind, out);
+        }
         for (int attempt = 1; ; attempt++) {
             final Floor floor = floorKind == null ? null : measureFloor(floorKind, plan, out);
             if (floor != null) {
@@ -167,7 +203,7 @@ public final class LoadCommand implements Callable<Integer> {
             if (judged.passed()) {
                 return new Measured(summary, floor, new Gate.Verdict(true, line));
             }
-            if (madeTheGate(gate, floor)) {
+            if (leavesRoom(gate, floor.summary())) {
                 if (gateAttempts == 1) {
                     return new Measured(summary, floor, new Gate.Verdict(false, line));
                 }
@@ -176,7 +212,7 @@ public final class LoadCommand implements Callable<Integer> {
                 out.println("the node missed the gate; the floor again, after it:");
                 final Floor after = measureFloor(floorKind, plan, out);
                 final String both = line + ", and p99 " + LoadSummary.millis(after.summary().p99Micros()) + " ms after it";
-                if (madeTheGate(gate, after)) {
+                if (leavesRoom(gate, after.summary())) {
                     return new Measured(summary, floor, new Gate.Verdict(false, both));
                 }
                 if (attempt == gateAttempts) {
@@ -185,15 +221,85 @@ public final class LoadCommand implements Callable<Integer> {
             } else if (attempt == gateAttempts) {
                 return new Measured(summary, floor, inconclusive(gate, line));
             }
-            out.println("inconclusive: the node missed the gate, and so did the floor, so the machine could not measure "
-                    + "it then; measuring both again (run " + (attempt + 1) + " of " + gateAttempts + ")");
+            out.println("inconclusive: the node missed the gate, and the floor took half the gate or more, so the machine "
+                    + "could not measure it then; measuring both again (run " + (attempt + 1) + " of " + gateAttempts + ")");
             out.println();
         }
     }
 
-    /** The failing verdict after {@code --gate-attempts} runs in which the floor missed the gate too. */
+    /**
+     * With {@code --turns}: per run, the floor and the node take turns, and the run decides when the
+     * node made the gate, or the floor made it over the same stretch of time (then the miss is the
+     * node's); else it is measured again, at most {@code --gate-attempts} runs.
+     */
+    private Measured measureInTurns(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, PrintWriter out) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            final Measured measured = oneRunInTurns(plan, floorKind, out);
+            final Floor floor = measured.floor();
+            final LoadSummary summary = measured.summary();
+            if (gate == null) {
+                return measured;
+            }
+            final Gate.Verdict judged = gate.judge(summary.p99Micros(), summary.failed(), summary.requests());
+            final String line = judged.line() + "; the floor (" + floor.server() + ") measured p99 "
+                    + LoadSummary.millis(floor.summary().p99Micros()) + " ms in turns with the node";
+            if (judged.passed() || leavesRoom(gate, floor.summary())) {
+                return new Measured(summary, floor, new Gate.Verdict(judged.passed(), line));
+            }
+            if (attempt == gateAttempts) {
+                return new Measured(summary, floor, inconclusive(gate, line));
+            }
+            out.println("inconclusive: the node missed the gate, and the floor took half the gate or more in the same turns, "
+                    + "so the machine could not measure it then; measuring both again (run " + (attempt + 1) + " of "
+                    + gateAttempts + ")");
+            out.println();
+        }
+    }
+
+    /**
+     * One run in turns: floor, node, floor, node..., each turn {@code duration / turns} long; each
+     * server's first turn has the plan's warm-up, every later one {@link #LEAD_IN}. A line per pair of
+     * turns, then each server's turns summed up as one run.
+     */
+    private Measured oneRunInTurns(LoadPlan plan, FloorServer.Kind floorKind, PrintWriter out) throws IOException {
+        final Duration turn = plan.duration().dividedBy(turns);
+        final PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+        final List<LoadSummary> floorTurns = new ArrayList<>();
+        final List<LoadSummary> nodeTurns = new ArrayList<>();
+        try (FloorServer server = FloorServer.start(floorKind, plan.count())) {
+            out.printf(Locale.ROOT, "the floor: %s on 127.0.0.1:%d, and the node, in %d turns each of %d s, alternating "
+                    + "(%s of warm-up before each one's first, %d s before every other)%n", server.description(),
+                    server.port(), turns, turn.toSeconds(), Durations.format(plan.warmup()), LEAD_IN.toSeconds());
+            out.printf(Locale.ROOT, "%,d requests at %,d/s to each, to http://127.0.0.1:%d and %s on %d connection%s%n",
+                    plan.requests(), plan.rate(), server.port(), plan.describeTarget(), plan.connections(),
+                    plan.connections() == 1 ? "" : "s");
+            out.flush();
+            for (int i = 0; i < turns; i++) {
+                final LoadPlan turnPlan = new LoadPlan(plan.url(), plan.rate(), turn, plan.count(), plan.connections(),
+                        i == 0 ? plan.warmup() : LEAD_IN);
+                final LoadSummary floor = LoadRun.run(turnPlan.at("127.0.0.1", server.port()), quiet);
+                final LoadSummary node = LoadRun.run(turnPlan, quiet);
+                floorTurns.add(floor);
+                nodeTurns.add(node);
+                out.printf(Locale.ROOT, "turn %2d of %d: the floor p99 %s ms, %d failed; the node p99 %s ms, %d failed%n",
+                        i + 1, turns, LoadSummary.millis(floor.p99Micros()), floor.failed(),
+                        LoadSummary.millis(node.p99Micros()), node.failed());
+                out.flush();
+            }
+            final Floor floor = new Floor(server.description(), LoadSummary.combine(plan, floorTurns));
+            final LoadSummary node = LoadSummary.combine(plan, nodeTurns);
+            out.println("the floor, its turns together:");
+            floor.summary().print(out);
+            out.println("the node, its turns together:");
+            node.print(out);
+            out.println(floor.summary().overheadLine(node));
+            return new Measured(node, floor, null);
+        }
+    }
+
+    /** The failing verdict after {@code --gate-attempts} runs in which the floor took half the gate or more. */
     private Gate.Verdict inconclusive(Gate gate, String line) {
-        return new Gate.Verdict(false, line + ": inconclusive, as the floor missed the gate too, in "
+        return new Gate.Verdict(false, line + ": inconclusive, as the floor took half the gate or more, in "
                 + (gateAttempts == 1 ? "the only run" : "each of " + gateAttempts + " runs")
                 + ": this machine could not measure " + LoadSummary.millis(Math.round(gate.p99Millis() * 1000))
                 + " ms while it ran");
@@ -211,8 +317,13 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean madeTheGate(Gate gate, Floor floor) {
-        return gate.judge(floor.summary().p99Micros(), 0, floor.summary().requests()).passed();
+    /**
+     * Whether the floor leaves room to judge the node: its p99 under half the gate, and nothing failed.
+     * A floor that takes half the budget or more is a machine too busy to tell a slow node from its own
+     * noise (load/README.md, "When the machine cannot measure the gate").
+     */
+    static boolean leavesRoom(Gate gate, LoadSummary floor) {
+        return floor.failed() == 0 && floor.p99Micros() < gate.p99Millis() * 1000 / 2;
     }
 
     /** What the floor measured, and on which server. */

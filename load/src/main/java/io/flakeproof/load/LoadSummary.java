@@ -8,6 +8,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -33,6 +35,31 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
     private static final String[] PERCENTILE_NAMES = {"p50", "p90", "p99", "p99_9"};
 
     private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * The runs taken together as one run of {@code plan}: requests, failures and time added up, the
+     * histograms merged (so the percentiles are those of every request of every run, not an average of
+     * the runs' percentiles).
+     */
+    static LoadSummary combine(LoadPlan plan, List<LoadSummary> runs) {
+        final Histogram latency = new Histogram(Measurements.HIGHEST_MICROS, 3);
+        final Histogram serviceTime = new Histogram(Measurements.HIGHEST_MICROS, 3);
+        final Histogram sendDelay = new Histogram(Measurements.HIGHEST_MICROS, 3);
+        final Map<Failure, Long> failures = new EnumMap<>(Failure.class);
+        long requests = 0;
+        long succeeded = 0;
+        long elapsed = 0;
+        for (LoadSummary run : runs) {
+            requests += run.requests;
+            succeeded += run.succeeded;
+            elapsed += run.elapsedNanos;
+            run.failures.forEach((kind, n) -> failures.merge(kind, n, Long::sum));
+            latency.add(run.latency);
+            serviceTime.add(run.serviceTime);
+            sendDelay.add(run.sendDelay);
+        }
+        return new LoadSummary(plan, requests, succeeded, failures, Math.max(1, elapsed), latency, serviceTime, sendDelay);
+    }
 
     /** Failed requests of every kind. */
     long failed() {

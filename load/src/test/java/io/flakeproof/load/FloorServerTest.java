@@ -82,19 +82,93 @@ class FloorServerTest {
             assertThat(code).as(out.toString()).isEqualTo(1);
         }
         assertThat(out.toString())
-                .contains("inconclusive: the node missed the gate, and so did the floor, so the machine could not measure "
+                .contains("inconclusive: the node missed the gate, and the floor took half the gate or more, so the machine could not measure "
                         + "it then; measuring both again (run 2 of 2)")
                 .containsPattern("FAIL: p99 .* ms >= 0.001 ms and no request failed; the floor \\(netty.*\\) measured p99 "
-                        + "\\d+\\.\\d{3} ms in the same run: inconclusive, as the floor missed the gate too, in each of 2 runs: "
+                        + "\\d+\\.\\d{3} ms in the same run: inconclusive, as the floor took half the gate or more, in each of 2 runs: "
                         + "this machine could not measure 0.001 ms while it ran");
         assertThat(out.toString().split("the floor: netty", -1)).as("two runs of floor and node").hasSize(3);
+    }
+
+    /** In turns: the floor and the node alternate, and each one's turns are summed up as one run. */
+    @Test
+    void aRunInTurnsAlternatesTheFloorAndTheNodeAndSumsEachUp(@TempDir Path dir) throws IOException {
+        final StringWriter out = new StringWriter();
+        final Path json = dir.resolve("load.json");
+        try (FloorServer node = FloorServer.start(FloorServer.Kind.NETTY, 1)) {
+            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "--url", "http://127.0.0.1:" + node.port(), "--rate", "100", "--duration", "3s", "--turns", "3",
+                    "--connections", "2", "--baseline", "netty", "--gate-p99-ms", "60000", "--json", json.toString());
+            assertThat(code).as(out.toString()).isZero();
+        }
+        assertThat(out.toString())
+                .contains("in 3 turns each of 1 s, alternating (0ms of warm-up before each one's first, 1 s before every other)")
+                .containsPattern("turn  1 of 3: the floor p99 \\d+\\.\\d{3} ms, 0 failed; the node p99 \\d+\\.\\d{3} ms, 0 failed")
+                .contains("turn  3 of 3:")
+                .containsPattern("PASS: p99 .* ms < 60000 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                        + "\\d+\\.\\d{3} ms in turns with the node");
+        assertThat(out.toString().split("300 of 300 requests succeeded", -1)).as("floor and node, their turns together").hasSize(3);
+        assertThat(Files.readString(json)).contains("\"requests\" : 300").contains("\"floor\"").contains("\"duration_s\" : 3");
+    }
+
+    /** In turns, a gate no server can make: every run is inconclusive, and after the last the gate fails saying so. */
+    @Test
+    void inTurnsAGateTheFloorMissesTooIsMeasuredAgainThenFails() throws IOException {
+        final StringWriter out = new StringWriter();
+        try (FloorServer node = FloorServer.start(FloorServer.Kind.NETTY, 1)) {
+            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "--url", "http://127.0.0.1:" + node.port(), "--rate", "50", "--duration", "2s", "--turns", "2",
+                    "--connections", "1", "--baseline", "netty", "--gate-p99-ms", "0.001", "--gate-attempts", "2");
+            assertThat(code).as(out.toString()).isEqualTo(1);
+        }
+        assertThat(out.toString())
+                .contains("inconclusive: the node missed the gate, and the floor took half the gate or more in the same turns")
+                .containsPattern("FAIL: p99 .* ms >= 0.001 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                        + "\\d+\\.\\d{3} ms in turns with the node: inconclusive, as the floor took half the gate or more, in each of 2 runs");
+        assertThat(out.toString().split("turn  2 of 2", -1)).as("two runs of two turns").hasSize(3);
+    }
+
+    /** In turns, a node slower than the gate while the floor made it over the same turns: it fails at once. */
+    @Test
+    void inTurnsAMissWithTheFloorUnderTheGateFailsAtOnce() throws IOException {
+        final StringWriter out = new StringWriter();
+        try (java.net.ServerSocket slow = slowNode()) {
+            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "--url", "http://127.0.0.1:" + slow.getLocalPort(), "--rate", "20", "--duration", "2s", "--turns", "2",
+                    "--connections", "1", "--warmup", "1s", "--baseline", "netty", "--gate-p99-ms", "50", "--gate-attempts", "3");
+            assertThat(code).as(out.toString()).isEqualTo(1);
+        }
+        assertThat(out.toString())
+                .containsPattern("FAIL: p99 .* ms >= 50 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                        + "\\d+\\.\\d{3} ms in turns with the node$")
+                .doesNotContain("inconclusive");
+        assertThat(out.toString().split("turn  2 of 2", -1)).as("one run").hasSize(2);
     }
 
     /** A node slower than the gate, the floor well under it: the floor is measured again after the node, and the miss stands. */
     @Test
     void aMissWithTheFloorUnderTheGateBeforeAndAfterFails() throws IOException {
-        // A plain socket, not the JDK's HTTP server: that one reads its settings once per JVM, when its
-        // first server starts, and LoadCommandStallTest needs to be first to set them.
+        final StringWriter out = new StringWriter();
+        try (java.net.ServerSocket slow = slowNode()) {
+            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "--url", "http://127.0.0.1:" + slow.getLocalPort(), "--rate", "20", "--duration", "1s",
+                    "--connections", "1", "--warmup", "2s", "--baseline", "netty", "--gate-p99-ms", "50", "--gate-attempts", "3");
+            assertThat(code).as(out.toString()).isEqualTo(1);
+        }
+        assertThat(out.toString())
+                .contains("the node missed the gate; the floor again, after it:")
+                .containsPattern("FAIL: p99 .* ms >= 50 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                        + "\\d+\\.\\d{3} ms in the same run, and p99 \\d+\\.\\d{3} ms after it")
+                .doesNotContain("inconclusive");
+        assertThat(out.toString().split("the floor: netty", -1)).as("one run: the floor before and after").hasSize(3);
+    }
+
+    /**
+     * A node that answers each request 100 ms late, one connection at a time. A plain socket, not the
+     * JDK's HTTP server: that one reads its settings once per JVM, when its first server starts, and
+     * LoadCommandStallTest needs to be first to set them.
+     */
+    private static java.net.ServerSocket slowNode() throws IOException {
         final java.net.ServerSocket slow = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         final byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
                 + FloorServer.body(1).length() + "\r\n\r\n" + FloorServer.body(1)).getBytes(StandardCharsets.US_ASCII);
@@ -117,21 +191,7 @@ class FloorServerTest {
         }, "slow-node");
         server.setDaemon(true);
         server.start();
-        final StringWriter out = new StringWriter();
-        try {
-            final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-                    "--url", "http://127.0.0.1:" + slow.getLocalPort(), "--rate", "20", "--duration", "1s",
-                    "--connections", "1", "--warmup", "2s", "--baseline", "netty", "--gate-p99-ms", "50", "--gate-attempts", "3");
-            assertThat(code).as(out.toString()).isEqualTo(1);
-        } finally {
-            slow.close();
-        }
-        assertThat(out.toString())
-                .contains("the node missed the gate; the floor again, after it:")
-                .containsPattern("FAIL: p99 .* ms >= 50 ms and no request failed; the floor \\(netty.*\\) measured p99 "
-                        + "\\d+\\.\\d{3} ms in the same run, and p99 \\d+\\.\\d{3} ms after it")
-                .doesNotContain("inconclusive");
-        assertThat(out.toString().split("the floor: netty", -1)).as("one run: the floor before and after").hasSize(3);
+        return slow;
     }
 
     private void assertAnswersThreeIds(int port) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,7 +27,10 @@ class LoadCommandOptionsTest {
         "--gate-p99-ms | -1.5        | gate-p99-ms must be in (0, 60000]: -1.5",
         "--baseline    | apache      | baseline must be auto, nginx or netty: 'apache'",
         "--gate-attempts | 6         | gate-attempts must be in [1, 5]: 6",
-        "--gate-attempts | 2         | gate-attempts needs --gate-p99-ms and --baseline: it measures again only when the floor missed the gate",
+        "--gate-attempts | 2         | gate-attempts needs --gate-p99-ms and --baseline: it measures again only when the floor took half the gate or more",
+        "--turns       | 0           | turns must be in [1, 60]: 0",
+        "--turns       | 61          | turns must be in [1, 60]: 61",
+        "--turns       | 2           | turns needs --baseline: the turns are the floor's and the node's, alternating",
         "--url         | https://x:1 | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'https://x:1'",
         "--url         | 127.0.0.1   | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: '127.0.0.1'",
         "--url         | http://h/?a | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'http://h/?a'",
@@ -39,12 +43,18 @@ class LoadCommandOptionsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "--bogus | Unknown option: '--bogus'; usage: flakeproof load [-h] [--url=URL] [--rate=R] [--duration=D] "
-                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--json=FILE]",
+                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--turns=N] [--json=FILE]",
         "--rate  | Missing required parameter for option '--rate' (R); usage: flakeproof load [-h] [--url=URL] "
-                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--json=FILE]",
+                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--turns=N] [--json=FILE]",
     })
     void appendsTheSynopsisWhenAnArgumentIsUnknownOrMissing(String argument, String message) {
         assertRejected(message, argument);
+    }
+
+    @Test
+    void turnsMustDivideTheDuration() {
+        assertRejected("turns must divide the duration's seconds: 30 s do not make 7 turns of whole seconds",
+                "--duration", "30s", "--baseline", "--turns", "7");
     }
 
     private static void assertRejected(String message, String... args) {
