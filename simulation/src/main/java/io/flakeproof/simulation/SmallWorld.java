@@ -46,6 +46,12 @@ import java.util.function.Supplier;
  * the top of the term's interval. Backward-clock behaviour needs no special case: the generator's own
  * state and drift policy decide, as in production.
  *
+ * <p><b>The reduction</b> (on unless the bounds say otherwise): after each event, the events that need
+ * no choice are applied at once, at no cost in depth: the delivery of an operation that can change
+ * nothing ({@link #deliverInert()}), and, once a path has no fault, step or tick left, the mint of a
+ * process that can do nothing else ({@link #mintDormant()}). The README argues why no violation within
+ * the bounds is lost.
+ *
  * <p><b>The checker</b>: every ID distinct; each generator's IDs increasing; for {@code fenced}, each
  * mint above its term's floor, and each worker's terms minting in disjoint tick intervals
  * {@code (floor, highest tick minted]}. An exception or failed assertion in the code under test
@@ -56,8 +62,17 @@ final class SmallWorld {
     /** Event kinds; an event is {@code kind << 16 | target << 8 | argument}. */
     enum Kind { DELIVER, DELAY, DROP, LOSE_ANSWER, ANSWER, TIME, SUSPEND, RECONNECT, EXPIRE, STEP, MINT, CRASH, RELEASE }
 
-    /** How big the world is, and how many faults, clock steps and ticks of time passing a path may have. */
-    record Bounds(String protocol, int holders, int workers, int faults, int clockSteps, int ticks) {
+    /**
+     * How big the world is, and how many faults, clock steps and ticks of time passing a path may have;
+     * {@code reduced}: whether the events that need no choice are applied at once ({@link #deliverInert()},
+     * {@link #mintDormant()}).
+     */
+    record Bounds(String protocol, int holders, int workers, int faults, int clockSteps, int ticks, boolean reduced) {
+
+        /** Bounds with the reduction on. */
+        Bounds(String protocol, int holders, int workers, int faults, int clockSteps, int ticks) {
+            this(protocol, holders, workers, faults, clockSteps, ticks, true);
+        }
     }
 
     static final long TICK_MILLIS = 10;
@@ -106,6 +121,8 @@ final class SmallWorld {
     private int faults;
     private int steps;
     private int ticks;
+    /** Events applied, those the reduction added included, in order (kept with the timeline only). */
+    private final List<Integer> applied = new ArrayList<>();
     private final TreeSet<Long> ids = new TreeSet<>();
     private final IdentityHashMap<SnowflakeGenerator, Term> terms = new IdentityHashMap<>();
     /** The terms in the order they first minted, for deterministic messages. */
@@ -155,6 +172,14 @@ final class SmallWorld {
     /** The faults this world's path has spent. */
     int faults() {
         return faults;
+    }
+
+    /**
+     * The events applied so far, those the reduction added included (kept only with the timeline): a
+     * path of the world without the reduction that reaches this state.
+     */
+    int[] applied() {
+        return applied.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The violation found, or null. */
@@ -210,8 +235,7 @@ final class SmallWorld {
                     out.add(event(Kind.STEP, i, k));
                 }
             }
-            final long tick = mintTick(s);
-            if (tick >= 0 && tick > s.process.generator().lastTick()) {
+            if (mintable(s)) {
                 out.add(event(Kind.MINT, i, 0));
             }
             if (mayFault) {
@@ -237,8 +261,13 @@ final class SmallWorld {
     /** Applies one event; an exception or failed assertion of the code under test becomes the violation. */
     void apply(int event) {
         try {
+            record(event);
             step(event);
             wakeDue();
+            if (bounds.reduced() && violation == null) {
+                deliverInert();
+                mintDormant();
+            }
         } catch (RuntimeException | AssertionError e) {
             violation = "the code under test threw " + e;
         }
@@ -329,6 +358,79 @@ final class SmallWorld {
         } else {
             answer(slot, op.tag(), answer);
         }
+    }
+
+    /**
+     * The reduction (see the README, "The reduction"): every inert operation at the head of its session
+     * is delivered now, as an event that costs no depth. An operation is inert when its process start is
+     * over (its answer is dropped) and it cannot change the store: it only reads, or its session has
+     * expired on the registry (the store then applies nothing). Its delivery, a drop or a lost answer
+     * would all only take it off its session's queue, to which nothing else is ever added (only a
+     * live process sends, on its current session). So this depends only on the state, spends no
+     * budget, and leaves out no violation that a path without it reaches: the same path, less its
+     * deliveries of inert operations, runs here with the same effects.
+     */
+    private void deliverInert() {
+        for (Integer session : new ArrayList<>(inFlight.keySet())) {
+            while (inFlight.containsKey(session) && inert(session, inFlight.get(session).peek())) {
+                final StoreState before = store;
+                record(event(Kind.DELIVER, session, 0));
+                deliver(Kind.DELIVER, session);
+                if (store != before) {
+                    throw new IllegalStateException("an inert operation changed the store on session " + session);
+                }
+            }
+        }
+    }
+
+    /**
+     * The reduction's second part (see the README, "The reduction"): once a path has spent every fault,
+     * clock step and tick it may, a process that can do nothing but mint, now and on every path on, mints
+     * now, as an event that costs no depth. Such a process is dormant: it is not suspended, its session
+     * has not expired, no answer is queued for it, no operation of its is in flight, and no timer of its
+     * is due. Nothing but its own events changes any of that, and with no fault, step or tick left its
+     * only event is the mint: no clock moves, no answer reaches it, its timers stay where they are. So
+     * its mint has the same effect at any point of any path from here, commutes with every other event
+     * (other mints only add to the same checker, whose verdict does not depend on their order), and a
+     * violation that a path reaches with it late or without it, the same path reaches with it now.
+     */
+    private void mintDormant() {
+        if (faults < bounds.faults() || ticks < bounds.ticks() || steps < bounds.clockSteps()) {
+            return;
+        }
+        for (int i = 0; i < slots.size() && violation == null; i++) {
+            if (mintable(slots.get(i)) && dormant(i)) {
+                record(event(Kind.MINT, i, 0));
+                mint(i);
+            }
+        }
+    }
+
+    /** Whether slot {@code i}'s process waits for nothing: see {@link #mintDormant()}. */
+    private boolean dormant(int i) {
+        final Slot s = slots.get(i);
+        if (s.suspended || store.isExpired(s.session) || !s.answers.isEmpty() || s.process.due()) {
+            return false;
+        }
+        for (ArrayDeque<Object[]> queue : inFlight.values()) {
+            for (Object[] sent : queue) {
+                if ((Integer) sent[0] == i && (Integer) sent[1] == s.incarnation) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void record(int event) {
+        if (timeline.enabled()) {
+            applied.add(event);
+        }
+    }
+
+    private boolean inert(int session, Object[] sent) {
+        final boolean gone = slots.get((Integer) sent[0]).incarnation != (Integer) sent[1];
+        return gone && (store.isExpired(session) || !((SmallProcess.Op) sent[2]).writes());
     }
 
     private void answer(int slot, long tag, Object answer) {
@@ -442,10 +544,18 @@ final class SmallWorld {
     }
 
     /**
+     * Whether a mint of {@code s} is an event now: only a mint in a tick its generator has not minted in
+     * yet is one. A second ID in one tick of one generator adds nothing, because two generators that mint
+     * the same ID (tick, sequence) both minted sequence 0 of that tick first.
+     */
+    private boolean mintable(Slot s) {
+        final long tick = mintTick(s);
+        return tick >= 0 && tick > s.process.generator().lastTick();
+    }
+
+    /**
      * The tick a mint of {@code s} takes: its lease's ceiling, or its clock's tick under a protocol with
-     * no ceiling; -1 when it has no generator in service. Only a mint in a tick the generator has not
-     * minted in yet is an event: a second ID in one tick of one generator adds nothing, because two
-     * generators that mint the same ID (tick, sequence) both minted sequence 0 of that tick first.
+     * no ceiling; -1 when it has no generator in service.
      */
     private long mintTick(Slot s) {
         final SnowflakeGenerator g = s.process.generator();
