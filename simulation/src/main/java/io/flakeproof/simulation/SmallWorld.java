@@ -10,6 +10,7 @@ import io.flakeproof.generator.lease.StoreResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -585,17 +586,28 @@ final class SmallWorld {
 
     /** {@link #key()}, written into {@code k} (emptied first). */
     StateKey key(StateKey k) {
-        k.reset().mark(steps).mark(ticks).mark(sessions).add(registryClock).add(store);
+        final Map<Integer, Integer> names = bounds.reduced() ? sessionNames() : null;
+        k.reset().mark(steps).mark(ticks);
+        if (names == null) {
+            k.mark(sessions).add(registryClock).add(store);
+        } else {
+            k.add(registryClock).add(store.renamed(names));
+        }
         for (int i = 0; i < slots.size(); i++) {
             final Slot s = slots.get(i);
-            k.mark(s.incarnation).mark(s.session).mark(s.suspended).mark(s.releasing);
+            k.mark(s.incarnation).mark(names == null ? s.session : names.get(s.session)).mark(s.suspended)
+                    .mark(s.releasing);
             for (Object[] a : s.answers) {
                 k.tag(i, (Long) a[0]).add(a[1]);
             }
             k.add(i, s.process.state());
         }
-        for (Map.Entry<Integer, ArrayDeque<Object[]>> e : inFlight.entrySet()) {
-            k.mark("session " + e.getKey());
+        final List<Map.Entry<Integer, ArrayDeque<Object[]>>> queues = new ArrayList<>(inFlight.entrySet());
+        if (names != null) {
+            queues.sort(Comparator.comparing(e -> names.get(e.getKey())));
+        }
+        for (Map.Entry<Integer, ArrayDeque<Object[]>> e : queues) {
+            k.mark("session " + (names == null ? e.getKey() : names.get(e.getKey())));
             for (Object[] sent : e.getValue()) {
                 final int slot = (Integer) sent[0];
                 final boolean live = slots.get(slot).incarnation == (Integer) sent[1];
@@ -613,6 +625,32 @@ final class SmallWorld {
         }
         intervals.sort(Comparator.naturalOrder());
         return k.add(intervals);
+    }
+
+    /**
+     * The reduction's names for the sessions in the key: 1, 2, ... in the order they are met, each slot's
+     * current session first, then those with operations in flight, then the owners of ephemeral nodes.
+     * Sessions are compared only for equality, and the order in which they are visited changes no
+     * state reached (it orders the events offered, and inert deliveries, which commute), so states
+     * that differ only in their sessions' numbers behave alike: two processes that started again, or
+     * learnt of an expiry, in either order are one state. A session met nowhere else (an expired one,
+     * not current, with nothing in flight and no node) is never looked at again, and the key leaves it
+     * out. The number of sessions made so far only gives the next one a new number, and is left out too.
+     */
+    private Map<Integer, Integer> sessionNames() {
+        final Map<Integer, Integer> names = new HashMap<>();
+        for (Slot s : slots) {
+            names.putIfAbsent(s.session, names.size() + 1);
+        }
+        for (Integer session : inFlight.keySet()) {
+            names.putIfAbsent(session, names.size() + 1);
+        }
+        for (StoreState.Znode z : store.nodes().values()) {
+            if (z.owner() != 0) {
+                names.putIfAbsent(z.owner(), names.size() + 1);
+            }
+        }
+        return names;
     }
 
     // ---- the timeline ----
