@@ -578,7 +578,8 @@ final class SmallWorld {
      * with the live generator it belongs to, if any. The IDs themselves only for a protocol without floors:
      * with them, two equal IDs are two terms of one worker minting one tick (their intervals overlap) or one
      * generator minting twice (not increasing), so the intervals and each term's largest ID decide every
-     * later verdict.
+     * later verdict. Under the reduction, sessions are written by their names ({@link #sessionNames()}),
+     * not their numbers, and the count of sessions made is left out.
      */
     StateKey key() {
         return key(new StateKey());
