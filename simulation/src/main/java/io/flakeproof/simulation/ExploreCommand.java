@@ -57,6 +57,10 @@ public final class ExploreCommand implements Callable<Integer> {
             + "processor. The result is the same for any number.")
     private int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--no-reduction", description = "Search without the reduction (the events that need no choice "
+            + "applied at once), to compare the counts; the verdict is the same.")
+    private boolean noReduction;
+
     @Option(names = "--json", description = "Write the results to this file.")
     private Path json;
 
@@ -81,12 +85,13 @@ public final class ExploreCommand implements Callable<Integer> {
         CommandLines.check(spec, () -> Bounds.requireIn("--clock-steps", clockSteps, 0, 10));
         CommandLines.check(spec, () -> Bounds.requireIn("--ticks", ticks, 0, 30));
         CommandLines.check(spec, () -> Bounds.requireIn("--threads", threads, 1, 64));
-        final SmallWorld.Bounds bounds = new SmallWorld.Bounds(protocol, holders, workers, faults, clockSteps, ticks);
+        final SmallWorld.Bounds bounds = new SmallWorld.Bounds(protocol, holders, workers, faults, clockSteps, ticks,
+                !noReduction);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         out.printf(Locale.ROOT, "flakeproof explore: protocol %s, %d holders, %d worker%s, depth %d, faults %d, "
-                + "clock steps %d, ticks %d%n", protocol, holders, workers, workers == 1 ? "" : "s", depth, faults,
-                clockSteps, ticks);
+                + "clock steps %d, ticks %d, reduction %s%n", protocol, holders, workers, workers == 1 ? "" : "s", depth,
+                faults, clockSteps, ticks, noReduction ? "off" : "on");
         out.flush();
         if (!ExploreCommand.class.desiredAssertionStatus()) {
             err.println("note: assertions are off, so the lease core's own checks do not run (java -ea turns them on)");
@@ -100,8 +105,10 @@ public final class ExploreCommand implements Callable<Integer> {
         final double seconds = (SystemClock.INSTANCE.monotonicNanos() - started) / 1e9;
         if (r.violated()) {
             out.println();
-            out.println("VIOLATION after " + r.path().length + " events: " + r.violation());
-            out.println("  timeline (the shortest event sequence that reaches it):");
+            final int added = r.events() - r.path().length;
+            out.println("VIOLATION after " + r.events() + " events" + (added == 0 ? "" : " (" + r.path().length
+                    + " chosen by the search, " + added + " added by the reduction)") + ": " + r.violation());
+            out.println("  timeline (the fewest events the search chooses that reach it):");
             r.timeline().forEach(e -> out.println("    " + e));
         }
         out.printf(Locale.ROOT, "%s: %d states explored, %d distinct, depth reached %d of %d%s, %.1f s%n",
@@ -134,6 +141,7 @@ public final class ExploreCommand implements Callable<Integer> {
             g.writeNumberField("faults", faults);
             g.writeNumberField("clock_steps", clockSteps);
             g.writeNumberField("ticks", ticks);
+            g.writeBooleanField("reduction", !noReduction);
             g.writeBooleanField("valid?", !r.violated());
             g.writeNumberField("states_explored", r.transitions());
             g.writeNumberField("distinct_states", r.distinct());
@@ -142,7 +150,7 @@ public final class ExploreCommand implements Callable<Integer> {
             g.writeNumberField("seconds", seconds);
             if (r.violated()) {
                 g.writeStringField("violation", r.violation());
-                g.writeNumberField("events", r.path().length);
+                g.writeNumberField("events", r.events());
                 Timeline.writeJson(g, "timeline", r.timeline());
             }
             g.writeEndObject();

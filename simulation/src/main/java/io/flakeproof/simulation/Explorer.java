@@ -12,8 +12,8 @@ import java.util.concurrent.Future;
 /**
  * A bounded, exhaustive, breadth-first search of a {@link SmallWorld}: every order of its events up to
  * a depth, with the faults and clock steps of a path bounded, states deduplicated by the 128-bit hash of
- * their canonical encoding ({@link SmallWorld#key}). Breadth first, so the first violation found has a
- * shortest event sequence.
+ * their canonical encoding ({@link SmallWorld#key}). Breadth first, so the first violation found has the
+ * fewest events the search chooses (the world's reduction may add events that need no choice).
  *
  * <p><b>States, not paths.</b> The processes hold the real, mutable lease classes, which cannot be
  * copied; a state is kept as the event that reached it and its parent, and reconstructed by replaying
@@ -33,12 +33,21 @@ import java.util.concurrent.Future;
  */
 final class Explorer {
 
-    /** What a search found. */
+    /**
+     * What a search found. {@code path} is the violating path's events as the search chose them;
+     * {@code trace} the same with the events the reduction added ({@link SmallWorld#applied}), a path of
+     * the world without the reduction.
+     */
     record Result(SmallWorld.Bounds bounds, int maxDepth, long transitions, long distinct, int depthReached,
-            boolean exhausted, String violation, int[] path, List<Timeline.Entry> timeline) {
+            boolean exhausted, String violation, int[] path, int[] trace, List<Timeline.Entry> timeline) {
 
         boolean violated() {
             return violation != null;
+        }
+
+        /** The violating trace's length, every event counted. */
+        int events() {
+            return trace.length;
         }
     }
 
@@ -181,7 +190,7 @@ final class Explorer {
                     running.forEach(f -> f.cancel(true));
                     final SmallWorld shown = replay(bounds, c.violating, true);
                     return new Result(bounds, maxDepth, transitions, visited.size(), depth + 1, false,
-                            shown.violation(), c.violating, shown.timeline());
+                            shown.violation(), c.violating, shown.applied(), shown.timeline());
                 }
             }
             levelStart = levelEnd;
@@ -190,7 +199,7 @@ final class Explorer {
         }
         final boolean exhausted = levelStart >= count;
         return new Result(bounds, maxDepth, transitions, visited.size(), exhausted ? depth - 1 : depth, exhausted,
-                null, null, List.of());
+                null, null, new int[0], List.of());
     }
 
     private static Children take(Future<Children> f) {

@@ -10,6 +10,7 @@ import io.flakeproof.generator.lease.StoreResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,12 @@ import java.util.function.Supplier;
  * the top of the term's interval. Backward-clock behaviour needs no special case: the generator's own
  * state and drift policy decide, as in production.
  *
+ * <p><b>The reduction</b> (on unless the bounds say otherwise): after each event, the events that need
+ * no choice are applied at once, at no cost in depth: the delivery of an operation that can change
+ * nothing ({@link #deliverInert()}), and, once a path has no fault, step or tick left, the mint of a
+ * process that can do nothing else ({@link #mintDormant()}). The README argues why no violation within
+ * the bounds is lost.
+ *
  * <p><b>The checker</b>: every ID distinct; each generator's IDs increasing; for {@code fenced}, each
  * mint above its term's floor, and each worker's terms minting in disjoint tick intervals
  * {@code (floor, highest tick minted]}. An exception or failed assertion in the code under test
@@ -56,8 +63,17 @@ final class SmallWorld {
     /** Event kinds; an event is {@code kind << 16 | target << 8 | argument}. */
     enum Kind { DELIVER, DELAY, DROP, LOSE_ANSWER, ANSWER, TIME, SUSPEND, RECONNECT, EXPIRE, STEP, MINT, CRASH, RELEASE }
 
-    /** How big the world is, and how many faults, clock steps and ticks of time passing a path may have. */
-    record Bounds(String protocol, int holders, int workers, int faults, int clockSteps, int ticks) {
+    /**
+     * How big the world is, and how many faults, clock steps and ticks of time passing a path may have;
+     * {@code reduced}: whether the events that need no choice are applied at once ({@link #deliverInert()},
+     * {@link #mintDormant()}).
+     */
+    record Bounds(String protocol, int holders, int workers, int faults, int clockSteps, int ticks, boolean reduced) {
+
+        /** Bounds with the reduction on. */
+        Bounds(String protocol, int holders, int workers, int faults, int clockSteps, int ticks) {
+            this(protocol, holders, workers, faults, clockSteps, ticks, true);
+        }
     }
 
     static final long TICK_MILLIS = 10;
@@ -106,6 +122,8 @@ final class SmallWorld {
     private int faults;
     private int steps;
     private int ticks;
+    /** Events applied, those the reduction added included, in order (kept with the timeline only). */
+    private final List<Integer> applied = new ArrayList<>();
     private final TreeSet<Long> ids = new TreeSet<>();
     private final IdentityHashMap<SnowflakeGenerator, Term> terms = new IdentityHashMap<>();
     /** The terms in the order they first minted, for deterministic messages. */
@@ -155,6 +173,14 @@ final class SmallWorld {
     /** The faults this world's path has spent. */
     int faults() {
         return faults;
+    }
+
+    /**
+     * The events applied so far, those the reduction added included (kept only with the timeline): a
+     * path of the world without the reduction that reaches this state.
+     */
+    int[] applied() {
+        return applied.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The violation found, or null. */
@@ -210,8 +236,7 @@ final class SmallWorld {
                     out.add(event(Kind.STEP, i, k));
                 }
             }
-            final long tick = mintTick(s);
-            if (tick >= 0 && tick > s.process.generator().lastTick()) {
+            if (mintable(s)) {
                 out.add(event(Kind.MINT, i, 0));
             }
             if (mayFault) {
@@ -237,8 +262,13 @@ final class SmallWorld {
     /** Applies one event; an exception or failed assertion of the code under test becomes the violation. */
     void apply(int event) {
         try {
+            record(event);
             step(event);
             wakeDue();
+            if (bounds.reduced() && violation == null) {
+                deliverInert();
+                mintDormant();
+            }
         } catch (RuntimeException | AssertionError e) {
             violation = "the code under test threw " + e;
         }
@@ -329,6 +359,79 @@ final class SmallWorld {
         } else {
             answer(slot, op.tag(), answer);
         }
+    }
+
+    /**
+     * The reduction (see the README, "The reduction"): every inert operation at the head of its session
+     * is delivered now, as an event that costs no depth. An operation is inert when its process start is
+     * over (its answer is dropped) and it cannot change the store: it only reads, or its session has
+     * expired on the registry (the store then applies nothing). Its delivery, a drop or a lost answer
+     * would all only take it off its session's queue, to which nothing else is ever added (only a
+     * live process sends, on its current session). So this depends only on the state, spends no
+     * budget, and leaves out no violation that a path without it reaches: the same path, less its
+     * deliveries of inert operations, runs here with the same effects.
+     */
+    private void deliverInert() {
+        for (Integer session : new ArrayList<>(inFlight.keySet())) {
+            while (inFlight.containsKey(session) && inert(session, inFlight.get(session).peek())) {
+                final StoreState before = store;
+                record(event(Kind.DELIVER, session, 0));
+                deliver(Kind.DELIVER, session);
+                if (store != before) {
+                    throw new IllegalStateException("an inert operation changed the store on session " + session);
+                }
+            }
+        }
+    }
+
+    /**
+     * The reduction's second part (see the README, "The reduction"): once a path has spent every fault,
+     * clock step and tick it may, a process that can do nothing but mint, now and on every path on, mints
+     * now, as an event that costs no depth. Such a process is dormant: it is not suspended, its session
+     * has not expired, no answer is queued for it, no operation of its is in flight, and no timer of its
+     * is due. Nothing but its own events changes any of that, and with no fault, step or tick left its
+     * only event is the mint: no clock moves, no answer reaches it, its timers stay where they are. So
+     * its mint has the same effect at any point of any path from here, commutes with every other event
+     * (other mints only add to the same checker, whose verdict does not depend on their order), and a
+     * violation that a path reaches with it late or without it, the same path reaches with it now.
+     */
+    private void mintDormant() {
+        if (faults < bounds.faults() || ticks < bounds.ticks() || steps < bounds.clockSteps()) {
+            return;
+        }
+        for (int i = 0; i < slots.size() && violation == null; i++) {
+            if (mintable(slots.get(i)) && dormant(i)) {
+                record(event(Kind.MINT, i, 0));
+                mint(i);
+            }
+        }
+    }
+
+    /** Whether slot {@code i}'s process waits for nothing: see {@link #mintDormant()}. */
+    private boolean dormant(int i) {
+        final Slot s = slots.get(i);
+        if (s.suspended || store.isExpired(s.session) || !s.answers.isEmpty() || s.process.due()) {
+            return false;
+        }
+        for (ArrayDeque<Object[]> queue : inFlight.values()) {
+            for (Object[] sent : queue) {
+                if ((Integer) sent[0] == i && (Integer) sent[1] == s.incarnation) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void record(int event) {
+        if (timeline.enabled()) {
+            applied.add(event);
+        }
+    }
+
+    private boolean inert(int session, Object[] sent) {
+        final boolean gone = slots.get((Integer) sent[0]).incarnation != (Integer) sent[1];
+        return gone && (store.isExpired(session) || !((SmallProcess.Op) sent[2]).writes());
     }
 
     private void answer(int slot, long tag, Object answer) {
@@ -442,10 +545,18 @@ final class SmallWorld {
     }
 
     /**
+     * Whether a mint of {@code s} is an event now: only a mint in a tick its generator has not minted in
+     * yet is one. A second ID in one tick of one generator adds nothing, because two generators that mint
+     * the same ID (tick, sequence) both minted sequence 0 of that tick first.
+     */
+    private boolean mintable(Slot s) {
+        final long tick = mintTick(s);
+        return tick >= 0 && tick > s.process.generator().lastTick();
+    }
+
+    /**
      * The tick a mint of {@code s} takes: its lease's ceiling, or its clock's tick under a protocol with
-     * no ceiling; -1 when it has no generator in service. Only a mint in a tick the generator has not
-     * minted in yet is an event: a second ID in one tick of one generator adds nothing, because two
-     * generators that mint the same ID (tick, sequence) both minted sequence 0 of that tick first.
+     * no ceiling; -1 when it has no generator in service.
      */
     private long mintTick(Slot s) {
         final SnowflakeGenerator g = s.process.generator();
@@ -467,7 +578,8 @@ final class SmallWorld {
      * with the live generator it belongs to, if any. The IDs themselves only for a protocol without floors:
      * with them, two equal IDs are two terms of one worker minting one tick (their intervals overlap) or one
      * generator minting twice (not increasing), so the intervals and each term's largest ID decide every
-     * later verdict.
+     * later verdict. Under the reduction, sessions are written by their names ({@link #sessionNames()}),
+     * not their numbers, and the count of sessions made is left out.
      */
     StateKey key() {
         return key(new StateKey());
@@ -475,17 +587,28 @@ final class SmallWorld {
 
     /** {@link #key()}, written into {@code k} (emptied first). */
     StateKey key(StateKey k) {
-        k.reset().mark(steps).mark(ticks).mark(sessions).add(registryClock).add(store);
+        final Map<Integer, Integer> names = bounds.reduced() ? sessionNames() : null;
+        k.reset().mark(steps).mark(ticks);
+        if (names == null) {
+            k.mark(sessions).add(registryClock).add(store);
+        } else {
+            k.add(registryClock).add(store.renamed(names));
+        }
         for (int i = 0; i < slots.size(); i++) {
             final Slot s = slots.get(i);
-            k.mark(s.incarnation).mark(s.session).mark(s.suspended).mark(s.releasing);
+            k.mark(s.incarnation).mark(names == null ? s.session : names.get(s.session)).mark(s.suspended)
+                    .mark(s.releasing);
             for (Object[] a : s.answers) {
                 k.tag(i, (Long) a[0]).add(a[1]);
             }
             k.add(i, s.process.state());
         }
-        for (Map.Entry<Integer, ArrayDeque<Object[]>> e : inFlight.entrySet()) {
-            k.mark("session " + e.getKey());
+        final List<Map.Entry<Integer, ArrayDeque<Object[]>>> queues = new ArrayList<>(inFlight.entrySet());
+        if (names != null) {
+            queues.sort(Comparator.comparing(e -> names.get(e.getKey())));
+        }
+        for (Map.Entry<Integer, ArrayDeque<Object[]>> e : queues) {
+            k.mark("session " + (names == null ? e.getKey() : names.get(e.getKey())));
             for (Object[] sent : e.getValue()) {
                 final int slot = (Integer) sent[0];
                 final boolean live = slots.get(slot).incarnation == (Integer) sent[1];
@@ -503,6 +626,32 @@ final class SmallWorld {
         }
         intervals.sort(Comparator.naturalOrder());
         return k.add(intervals);
+    }
+
+    /**
+     * The reduction's names for the sessions in the key: 1, 2, ... in the order they are met, each slot's
+     * current session first, then those with operations in flight, then the owners of ephemeral nodes.
+     * Sessions are compared only for equality, and the order in which they are visited changes no
+     * state reached (it orders the events offered, and inert deliveries, which commute), so states
+     * that differ only in their sessions' numbers behave alike: two processes that started again, or
+     * learnt of an expiry, in either order are one state. A session met nowhere else (an expired one,
+     * not current, with nothing in flight and no node) is never looked at again, and the key leaves it
+     * out. The number of sessions made so far only gives the next one a new number, and is left out too.
+     */
+    private Map<Integer, Integer> sessionNames() {
+        final Map<Integer, Integer> names = new HashMap<>();
+        for (Slot s : slots) {
+            names.putIfAbsent(s.session, names.size() + 1);
+        }
+        for (Integer session : inFlight.keySet()) {
+            names.putIfAbsent(session, names.size() + 1);
+        }
+        for (StoreState.Znode z : store.nodes().values()) {
+            if (z.owner() != 0) {
+                names.putIfAbsent(z.owner(), names.size() + 1);
+            }
+        }
+        return names;
     }
 
     // ---- the timeline ----

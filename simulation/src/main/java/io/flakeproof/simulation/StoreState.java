@@ -80,6 +80,24 @@ record StoreState(SortedMap<String, Znode> nodes, NavigableSet<Integer> expired)
         return new StoreState(next, expired);
     }
 
+    /**
+     * This value with every session renamed by {@code names} (the explorer's key, see
+     * {@code SmallWorld.sessionNames}): the owners of ephemeral nodes, and the expired sessions that
+     * {@code names} holds; the others are left out.
+     */
+    StoreState renamed(Map<Integer, Integer> names) {
+        final TreeMap<String, Znode> next = new TreeMap<>();
+        nodes.forEach((path, z) -> next.put(path, z.owner == 0 ? z
+                : new Znode(z.data, z.version, names.get(z.owner), z.mtimeMillis)));
+        final TreeSet<Integer> dead = new TreeSet<>();
+        for (Integer session : expired) {
+            if (names.containsKey(session)) {
+                dead.add(names.get(session));
+            }
+        }
+        return new StoreState(next, dead);
+    }
+
     /** The registry expires {@code session}: its ephemerals vanish and its later operations fail. */
     StoreState expire(int session) {
         final TreeMap<String, Znode> next = new TreeMap<>(nodes);
