@@ -175,6 +175,21 @@ class ExploreTest {
     }
 
     @Test
+    void theKeysHashIsGuavasMurmur3OfTheLongsInLittleEndianOrder() {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int length : new int[] {0, 1, 2, 3, 17, 762, 1219}) {
+            final long[] words = random.longs(length).toArray();
+            final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(length * Long.BYTES)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bytes.asLongBuffer().put(words);
+            final java.nio.ByteBuffer guava = java.nio.ByteBuffer.wrap(com.google.common.hash.Hashing.murmur3_128()
+                    .hashBytes(bytes.array()).asBytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(StateKey.murmur3(words)).as("%d longs", length)
+                    .containsExactly(guava.getLong(), guava.getLong());
+        }
+    }
+
+    @Test
     void aTypeTheKeyDoesNotKnowIsAnErrorNeverSkipped() {
         assertThatThrownBy(() -> new StateKey().add(new java.util.HashMap<>()))
                 .hasMessageContaining("no canonical encoding for a java.util.HashMap");
