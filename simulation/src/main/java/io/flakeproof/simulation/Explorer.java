@@ -152,7 +152,7 @@ final class Explorer {
                     out.violating[path.length] = e;
                     return out;
                 }
-                out.add(s, e, w.key(key).hash(), w.faults());
+                out.add(s, e, w.hash(key), w.faults());
             }
         }
         return out;
@@ -160,7 +160,7 @@ final class Explorer {
 
     private Result run(int maxDepth, ExecutorService pool, Progress progress) {
         final SmallWorld root = new SmallWorld(bounds, false);
-        visited.add(root.key().hash(), 0);
+        visited.add(root.hash(new StateKey()), 0);
         add(-1, -1);
         int levelStart = 0;
         int depth = 0;

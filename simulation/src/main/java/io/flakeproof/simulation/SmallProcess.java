@@ -73,6 +73,15 @@ interface SmallProcess {
     /** Whether the per-term floor and interval checks apply (a protocol with floors and ceilings). */
     boolean fenced();
 
+    /**
+     * Whether the process depends on its slot only through its name and draws, which it compares for
+     * equality only: then a world with its slots' processes in another order behaves alike, up to that
+     * order (the explorer's symmetry, {@code SmallWorld.hash}).
+     */
+    default boolean symmetric() {
+        return false;
+    }
+
     /** What a process of the world is started with. */
     record Context(BitLayout layout, int slot, String name, ManualClock clock, RandomGenerator random,
             String clusterId) {
@@ -202,6 +211,12 @@ interface SmallProcess {
 
         @Override
         public boolean fenced() {
+            return true;
+        }
+
+        /** The slot reaches the core only as its name and draws: its identity on the records and tokens. */
+        @Override
+        public boolean symmetric() {
             return true;
         }
     }
@@ -430,6 +445,12 @@ interface SmallProcess {
         @Override
         public List<Op> onSessionLost() {
             return acquire(0);
+        }
+
+        /** Every process tries the workers from 0 up, whatever its slot. */
+        @Override
+        public boolean symmetric() {
+            return true;
         }
     }
 

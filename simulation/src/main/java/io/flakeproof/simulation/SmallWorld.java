@@ -132,6 +132,8 @@ final class SmallWorld {
     private final Timeline timeline;
     /** Whether the processes have floors and ceilings (the interval checks apply). */
     private final boolean fenced;
+    /** Whether states are compared up to the order of their slots ({@link #hash}). */
+    private final boolean symmetric;
 
     SmallWorld(Bounds bounds, boolean keepTimeline) {
         this.bounds = bounds;
@@ -148,6 +150,7 @@ final class SmallWorld {
             startProcess(i);
         }
         this.fenced = slots.get(0).process.fenced();
+        this.symmetric = bounds.reduced() && slots.get(0).process.symmetric();
     }
 
     static int event(Kind kind, int target, int argument) {
@@ -578,30 +581,50 @@ final class SmallWorld {
      * with the live generator it belongs to, if any. The IDs themselves only for a protocol without floors:
      * with them, two equal IDs are two terms of one worker minting one tick (their intervals overlap) or one
      * generator minting twice (not increasing), so the intervals and each term's largest ID decide every
-     * later verdict. Under the reduction, sessions are written by their names ({@link #sessionNames()}),
+     * later verdict. Under the reduction, sessions are written by their names ({@link #sessionNames}),
      * not their numbers, and the count of sessions made is left out.
      */
     StateKey key() {
         return key(new StateKey());
     }
 
-    /** {@link #key()}, written into {@code k} (emptied first). */
+    /** {@link #key()}, written into {@code k} (emptied first), with the slots in their own order. */
     StateKey key(StateKey k) {
-        final Map<Integer, Integer> names = bounds.reduced() ? sessionNames() : null;
+        return key(k, IDENTITY[slots.size()]);
+    }
+
+    /** The slots in their own order, per number of slots. */
+    private static final int[][] IDENTITY = {{}, {0}, {0, 1}, {0, 1, 2}};
+
+    /**
+     * {@link #key(StateKey)} with the slots written in {@code order} ({@code order[p]} is the slot written
+     * p-th): each slot's fields, its process's tags and the names of its sessions follow its place in the
+     * order, and under the reduction neither its number nor its incarnation is written (see {@link #hash}).
+     */
+    StateKey key(StateKey k, int[] order) {
+        final Map<Integer, Integer> names = bounds.reduced() ? sessionNames(order) : null;
+        final int[] place = new int[slots.size()];
+        for (int p = 0; p < order.length; p++) {
+            place[order[p]] = p;
+        }
         k.reset().mark(steps).mark(ticks);
         if (names == null) {
             k.mark(sessions).add(registryClock).add(store);
         } else {
-            k.add(registryClock).add(store.renamed(names));
+            k.byAppearance().add(registryClock).add(store.renamed(names));
         }
-        for (int i = 0; i < slots.size(); i++) {
-            final Slot s = slots.get(i);
-            k.mark(s.incarnation).mark(names == null ? s.session : names.get(s.session)).mark(s.suspended)
-                    .mark(s.releasing);
-            for (Object[] a : s.answers) {
-                k.tag(i, (Long) a[0]).add(a[1]);
+        for (int p = 0; p < order.length; p++) {
+            final Slot s = slots.get(order[p]);
+            if (names == null) {
+                k.mark(s.incarnation).mark(s.session);
+            } else {
+                k.mark(names.get(s.session));
             }
-            k.add(i, s.process.state());
+            k.mark(s.suspended).mark(s.releasing);
+            for (Object[] a : s.answers) {
+                k.tag(p, (Long) a[0]).add(a[1]);
+            }
+            k.add(p, s.process.state());
         }
         final List<Map.Entry<Integer, ArrayDeque<Object[]>>> queues = new ArrayList<>(inFlight.entrySet());
         if (names != null) {
@@ -613,7 +636,7 @@ final class SmallWorld {
                 final int slot = (Integer) sent[0];
                 final boolean live = slots.get(slot).incarnation == (Integer) sent[1];
                 // An operation of a process gone: its answer is dropped, so its tag is compared with nothing.
-                k.mark(slot).mark(live).add(live ? slot : -1, sent[2]);
+                k.mark(place[slot]).mark(live).add(live ? place[slot] : -1, sent[2]);
             }
         }
         if (!fenced) {
@@ -629,6 +652,81 @@ final class SmallWorld {
     }
 
     /**
+     * The state's 128-bit hash, for the explorer's set of states seen. Without the reduction, or when
+     * the processes' behaviour depends on their slot ({@link SmallProcess#symmetric()}), the hash of
+     * {@link #key(StateKey)}. Under the reduction, with symmetric processes, the smallest hash of the
+     * keys written in every order of the slots that {@link #orders()} offers (the symmetry; the README
+     * argues it): two states whose slots hold the same processes in another order are one state.
+     */
+    long[] hash(StateKey k) {
+        if (!symmetric) {
+            return key(k).hash();
+        }
+        long[] best = null;
+        for (int[] order : orders()) {
+            final long[] h = key(k, order).hash();
+            if (best == null || h[0] < best[0] || h[0] == best[0] && h[1] < best[1]) {
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The orders of the slots to write a state in, for {@link #hash}: the slots sorted by a summary of
+     * each that is the same whichever slot holds it ({@link #summary}), and every order of the slots
+     * whose summaries tie. The hash is then the same for every order of the slots of one state, since
+     * each order offers the same keys; and it is always the hash of some order's key, so two states with
+     * one hash are one state up to the order of their slots.
+     */
+    private List<int[]> orders() {
+        final List<long[]> summaries = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            summaries.add(summary(i));
+        }
+        final List<Integer> sorted = new ArrayList<>(List.of(0, 1, 2).subList(0, slots.size()));
+        sorted.sort((x, y) -> java.util.Arrays.compare(summaries.get(x), summaries.get(y)));
+        final List<int[]> out = new ArrayList<>();
+        permute(sorted.stream().mapToInt(Integer::intValue).toArray(), 0, summaries, out);
+        return out;
+    }
+
+    /** Every order of {@code order} that only swaps slots with equal summaries, from place {@code from} on. */
+    private static void permute(int[] order, int from, List<long[]> summaries, List<int[]> out) {
+        if (from == order.length) {
+            out.add(order.clone());
+            return;
+        }
+        for (int i = from; i < order.length; i++) {
+            if (java.util.Arrays.equals(summaries.get(order[i]), summaries.get(order[from]))) {
+                swap(order, from, i);
+                permute(order, from + 1, summaries, out);
+                swap(order, from, i);
+            }
+        }
+    }
+
+    private static void swap(int[] order, int i, int j) {
+        final int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+
+    /**
+     * A few facts about slot {@code i} that do not depend on which slot it is: whether it is suspended,
+     * releasing, or on an expired session, its answers queued, its operations in flight, and its
+     * generator's last tick and ceiling. They only choose the order in which slots are written; slots
+     * alike in all of them are written in every order.
+     */
+    private long[] summary(int i) {
+        final Slot s = slots.get(i);
+        final ArrayDeque<Object[]> queue = inFlight.get(s.session);
+        final SnowflakeGenerator g = s.process.generator();
+        return new long[] {s.suspended ? 1 : 0, s.releasing ? 1 : 0, store.isExpired(s.session) ? 1 : 0,
+            s.answers.size(), queue == null ? 0 : queue.size(), g == null ? -2 : g.lastTick(), mintTick(s)};
+    }
+
+    /**
      * The reduction's names for the sessions in the key: 1, 2, ... in the order they are met, each slot's
      * current session first, then those with operations in flight, then the owners of ephemeral nodes.
      * Sessions are compared only for equality, and the order in which they are visited changes no
@@ -638,12 +736,21 @@ final class SmallWorld {
      * not current, with nothing in flight and no node) is never looked at again, and the key leaves it
      * out. The number of sessions made so far only gives the next one a new number, and is left out too.
      */
-    private Map<Integer, Integer> sessionNames() {
+    private Map<Integer, Integer> sessionNames(int[] order) {
         final Map<Integer, Integer> names = new HashMap<>();
-        for (Slot s : slots) {
-            names.putIfAbsent(s.session, names.size() + 1);
+        for (int slot : order) {
+            names.putIfAbsent(slots.get(slot).session, names.size() + 1);
         }
-        for (Integer session : inFlight.keySet()) {
+        // The sessions of processes gone, by the place of their slot, then oldest first: an order that
+        // moves with the slots.
+        final int[] place = new int[slots.size()];
+        for (int p = 0; p < order.length; p++) {
+            place[order[p]] = p;
+        }
+        final List<Integer> gone = new ArrayList<>(inFlight.keySet());
+        gone.sort(Comparator.<Integer>comparingInt(session -> place[(Integer) inFlight.get(session).peek()[0]])
+                .thenComparing(Comparator.naturalOrder()));
+        for (Integer session : gone) {
             names.putIfAbsent(session, names.size() + 1);
         }
         for (StoreState.Znode z : store.nodes().values()) {

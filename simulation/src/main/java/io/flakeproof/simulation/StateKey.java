@@ -43,7 +43,7 @@ final class StateKey {
             "LeaseHolder.pendingReason", "LeaseHolder.status");
 
     /** How one field is written. */
-    private enum Way { VALUE, LONG, INT, BOOLEAN, TAG, TOKEN, NEXT, CLAIMS }
+    private enum Way { VALUE, LONG, INT, BOOLEAN, TAG, TOKEN, IDENTITY, NEXT, CLAIMS }
 
     private record Member(Field field, Way way) {
     }
@@ -66,7 +66,7 @@ final class StateKey {
     };
 
     private static Way wayOf(String name, Class<?> type) {
-        if (NEXT_TAGS.contains(name) || name.equals("Draws.drawn")) {
+        if (NEXT_TAGS.contains(name) || name.equals("Draws.drawn") || name.equals("Draws.base")) {
             return Way.NEXT;
         }
         if (TAGS.contains(name)) {
@@ -74,6 +74,9 @@ final class StateKey {
         }
         if (TOKENS.contains(name)) {
             return Way.TOKEN;
+        }
+        if (IDENTITIES.contains(name)) {
+            return Way.IDENTITY;
         }
         if (name.equals("Acquisition.claimOps")) {
             return Way.CLAIMS;
@@ -102,6 +105,16 @@ final class StateKey {
     static final Set<String> TOKENS = Set.of("WorkerRecord.writeToken");
 
     /**
+     * Fields holding a holder's identity on the records (its name and a nonce drawn at start): compared
+     * for equality only, and every process start draws a new one. Written as text, or, in a key that
+     * renames by appearance ({@link #byAppearance()}), as the rank of its first appearance among the
+     * identities of the state, so that the slot and incarnation in a name tell no two states apart.
+     * The empty identity of an unclaimed record is always written as text. The draws' source, whose
+     * {@code base} only keeps each process start's draws apart, is left out.
+     */
+    static final Set<String> IDENTITIES = Set.of("LeaseCore.holder", "Acquisition.holder", "WorkerRecord.holder");
+
+    /**
      * The encoding as tokens: each item is a pair of longs, its kind and its value, so that no sequence of
      * items reads as another (a text's digits and separators do the same job, more slowly). A string is its
      * length, then its characters four to a long. An object is its class, then its fields' values in the
@@ -111,10 +124,14 @@ final class StateKey {
     private long[] out = new long[1024];
     private int size;
     private final IdentityHashMap<Object, Integer> seen = new IdentityHashMap<>();
-    /** Each tag and token met: {scope, value, position in the encoding} (tokens: scope -2). */
+    /** Each tag, token and identity met: {scope, value, position in the encoding} (tokens: scope -2, identities -3). */
     private long[] renamed = new long[96];
     private int renamedSize;
     private int scope = -1;
+    /** Whether tokens and identities are ranked by their first appearance ({@link #byAppearance()}). */
+    private boolean byAppearance;
+    /** An arbitrary, distinct number per identity met, for {@link #placeholder}. */
+    private final java.util.HashMap<String, Long> identities = new java.util.HashMap<>();
 
     /** The kinds of item. */
     private static final long NULL = 1, SKIPPED = 2, LONG = 3, BOOLEAN = 4, STRING = 5, REF = 6, OPEN = 7, CLOSE = 8,
@@ -127,6 +144,20 @@ final class StateKey {
         renamedSize = 0;
         scope = -1;
         seen.clear();
+        identities.clear();
+        byAppearance = false;
+        return this;
+    }
+
+    /**
+     * From now until the next {@link #reset()}, tokens and identities, which are compared for equality
+     * only, are written as the rank of their first appearance in the encoding rather than of their
+     * value. Either is a renaming that keeps equality; by appearance, two states whose slots are the same
+     * processes in another order encode alike when written in matching orders (the explorer's symmetry,
+     * {@code SmallWorld.hash}), where by value the draws of slot 0 would always rank below slot 1's.
+     */
+    StateKey byAppearance() {
+        byAppearance = true;
         return this;
     }
 
@@ -203,6 +234,15 @@ final class StateKey {
         final long scopeOf = renamed[i];
         final long value = renamed[i + 1];
         long rank = 0;
+        if (scopeOf == -3 || scopeOf == -2 && byAppearance) {
+            // By first appearance: the distinct values of the scope met before this one's first.
+            for (int j = 0; j < renamedSize && !(renamed[j] == scopeOf && renamed[j + 1] == value); j += 3) {
+                if (renamed[j] == scopeOf && firstOf(j)) {
+                    rank++;
+                }
+            }
+            return rank;
+        }
         for (int j = 0; j < renamedSize; j += 3) {
             if (renamed[j] == scopeOf && renamed[j + 1] < value && firstOf(j)) {
                 rank++;
@@ -292,6 +332,15 @@ final class StateKey {
         k *= 0xc4ceb9fe1a85ec53L;
         k ^= k >>> 33;
         return k;
+    }
+
+    /** A holder identity: as text, or by appearance ({@link #IDENTITIES}). */
+    private void identity(String holder) {
+        if (byAppearance && holder != null && !holder.isEmpty()) {
+            placeholder(-3, identities.computeIfAbsent(holder, h -> (long) identities.size()));
+        } else {
+            value(holder);
+        }
     }
 
     /** The acquisition's claims in flight: tags to workers. */
@@ -393,6 +442,7 @@ final class StateKey {
                         case NEXT -> put(NEXT, 0);
                         case TAG -> placeholder(scope, f.getLong(o));
                         case TOKEN -> placeholder(-2, f.getLong(o));
+                        case IDENTITY -> identity((String) f.get(o));
                         case CLAIMS -> claimOps((SortedMap<?, ?>) f.get(o));
                         case LONG -> put(LONG, f.getLong(o));
                         case INT -> put(LONG, f.getInt(o));

@@ -113,6 +113,55 @@ class ExploreTest {
     }
 
     @Test
+    void aStateAndItsMirrorAreOneStateUnderTheReduction() {
+        // Process 0 takes three steps of its start in one world, process 1 the same three in the other.
+        final int[] first = new int[3];
+        final int[] second = new int[3];
+        java.util.Arrays.fill(first, SmallWorld.event(SmallWorld.Kind.DELIVER, 1, 0));
+        java.util.Arrays.fill(second, SmallWorld.event(SmallWorld.Kind.DELIVER, 2, 0));
+        final SmallWorld.Bounds reduced = new SmallWorld.Bounds("fenced", 2, 1, 1, 0, 1, true);
+        final SmallWorld a = Explorer.replay(reduced, first, false);
+        final SmallWorld b = Explorer.replay(reduced, second, false);
+        assertThat(a.hash(new StateKey())).as("the slots swapped: one state").isEqualTo(b.hash(new StateKey()));
+        assertThat(a.key().hash()).as("written in the slots' own order, they differ").isNotEqualTo(b.key().hash());
+        assertThat(a.hash(new StateKey())).as("and differ from the start").isNotEqualTo(
+                new SmallWorld(reduced, false).hash(new StateKey()));
+        final SmallWorld.Bounds full = new SmallWorld.Bounds("fenced", 2, 1, 1, 0, 1, false);
+        assertThat(Explorer.replay(full, first, false).hash(new StateKey())).as("no symmetry without the reduction")
+                .isNotEqualTo(Explorer.replay(full, second, false).hash(new StateKey()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"fenced, true", "ephemeral-only, true", "static-config, false", "leaf-like, false"})
+    void onlyProcessesThatDependOnTheirSlotOnlyByNameAreSwapped(String protocol, boolean symmetric) {
+        // Along a walk of the world, a state's hash is its key's in the slots' own order unless the
+        // symmetry wrote it in another order: it does for some state of a symmetric protocol, never else.
+        final SmallWorld w = new SmallWorld(new SmallWorld.Bounds(protocol, 2, 2, 3, 1, 2, true), false);
+        final java.util.Random random = new java.util.Random(3);
+        boolean swapped = false;
+        for (int i = 0; i < 40 && w.violation() == null && !w.enabled().isEmpty(); i++) {
+            swapped |= !java.util.Arrays.equals(w.hash(new StateKey()), w.key().hash());
+            final java.util.List<Integer> events = w.enabled();
+            w.apply(events.get(random.nextInt(events.size())));
+        }
+        assertThat(swapped).isEqualTo(symmetric);
+    }
+
+    @Test
+    void tokensAndIdentitiesAreRenamedByTheirFirstAppearanceWhenAsked() {
+        final io.flakeproof.generator.lease.WorkerRecord x = new io.flakeproof.generator.lease.WorkerRecord(1, "h0.1:aa", 5, 11);
+        final io.flakeproof.generator.lease.WorkerRecord y = new io.flakeproof.generator.lease.WorkerRecord(1, "h1.1:bb", 5, 22);
+        final io.flakeproof.generator.lease.WorkerRecord z = new io.flakeproof.generator.lease.WorkerRecord(1, "h0.1:aa", 5, 22);
+        assertThat(new StateKey().byAppearance().add(x).add(y).hash()).as("another holder and token, met in one place")
+                .isEqualTo(new StateKey().byAppearance().add(y).add(x).hash());
+        assertThat(new StateKey().add(x).add(y).hash()).as("by value").isNotEqualTo(new StateKey().add(y).add(x).hash());
+        assertThat(new StateKey().byAppearance().add(x).add(x).hash()).as("one holder twice is not two holders")
+                .isNotEqualTo(new StateKey().byAppearance().add(x).add(y).hash());
+        assertThat(new StateKey().byAppearance().add(x).add(z).hash()).as("one holder with two tokens")
+                .isNotEqualTo(new StateKey().byAppearance().add(x).add(y).hash());
+    }
+
+    @Test
     void theCommandSearchesWithoutTheReductionWhenAsked() {
         final Run on = run("--depth", "6");
         final Run off = run("--depth", "6", "--no-reduction");
