@@ -12,8 +12,9 @@ import java.util.concurrent.Future;
 /**
  * A bounded, exhaustive, breadth-first search of a {@link SmallWorld}: every order of its events up to
  * a depth, with the faults and clock steps of a path bounded, states deduplicated by the 128-bit hash of
- * their canonical encoding ({@link SmallWorld#key}). Breadth first, so the first violation found has the
- * fewest events the search chooses (the world's reduction may add events that need no choice).
+ * their canonical encoding ({@link SmallWorld#hash}: under the reduction, up to the order of the slots).
+ * Breadth first, so the first violation found has the fewest events the search chooses (the world's
+ * reduction may add events that need no choice).
  *
  * <p><b>States, not paths.</b> The processes hold the real, mutable lease classes, which cannot be
  * copied; a state is kept as the event that reached it and its parent, and reconstructed by replaying

@@ -446,12 +446,6 @@ interface SmallProcess {
         public List<Op> onSessionLost() {
             return acquire(0);
         }
-
-        /** Every process tries the workers from 0 up, whatever its slot. */
-        @Override
-        public boolean symmetric() {
-            return true;
-        }
     }
 
     /**

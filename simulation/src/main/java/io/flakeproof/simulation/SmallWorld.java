@@ -582,7 +582,10 @@ final class SmallWorld {
      * with them, two equal IDs are two terms of one worker minting one tick (their intervals overlap) or one
      * generator minting twice (not increasing), so the intervals and each term's largest ID decide every
      * later verdict. Under the reduction, sessions are written by their names ({@link #sessionNames}),
-     * not their numbers, and the count of sessions made is left out.
+     * not their numbers, and the count of sessions made is left out; so are incarnations, which only
+     * tell whether an operation belongs to its slot's current process start (written per operation),
+     * and holder identities and write tokens are ranked by their first appearance
+     * ({@link StateKey#byAppearance()}).
      */
     StateKey key() {
         return key(new StateKey());
