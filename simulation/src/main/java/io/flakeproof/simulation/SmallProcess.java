@@ -273,19 +273,24 @@ interface SmallProcess {
         }
     }
 
-    /** What the naive processes share: no release to speak of, a generator on a fixed worker. */
+    /**
+     * What the naive processes share: no release to speak of, a generator on a fixed worker. They keep
+     * the layout and clock of their context, not its slot or name: a protocol that reads its slot keeps
+     * it itself, so that the state key holds the slot only where it decides something.
+     */
     abstract class Naive implements SmallProcess {
-        final Context context;
+        final BitLayout layout;
+        final ManualClock clock;
         SnowflakeGenerator generator;
         boolean finished;
 
         Naive(Context context) {
-            this.context = context;
+            this.layout = context.layout();
+            this.clock = context.clock();
         }
 
         SnowflakeGenerator newGenerator(long worker) {
-            return new SnowflakeGenerator(context.layout(), new StaticLease(0, worker), context.clock(),
-                    DriftPolicy.fail());
+            return new SnowflakeGenerator(layout, new StaticLease(0, worker), clock, DriftPolicy.fail());
         }
 
         @Override
@@ -403,9 +408,9 @@ interface SmallProcess {
         }
 
         private List<Op> acquire(long worker) {
-            if (worker >= context.layout().workerCapacity()) {
+            if (worker >= layout.workerCapacity()) {
                 trying = -1;
-                retryAtNanos = context.clock().monotonicNanos() + RETRY_MILLIS * 1_000_000;
+                retryAtNanos = clock.monotonicNanos() + RETRY_MILLIS * 1_000_000;
                 return List.of();
             }
             trying = worker;
@@ -428,12 +433,12 @@ interface SmallProcess {
                 trying = -1;
                 return List.of();
             }
-            return answer == Unknown.UNKNOWN ? acquire(context.layout().workerCapacity()) : acquire(trying + 1);
+            return answer == Unknown.UNKNOWN ? acquire(layout.workerCapacity()) : acquire(trying + 1);
         }
 
         @Override
         public boolean due() {
-            return trying < 0 && retryAtNanos <= context.clock().monotonicNanos();
+            return trying < 0 && retryAtNanos <= clock.monotonicNanos();
         }
 
         @Override
@@ -446,6 +451,12 @@ interface SmallProcess {
         public List<Op> onSessionLost() {
             return acquire(0);
         }
+
+        /** Every process tries the workers from 0 up, whatever its slot, and keeps no name. */
+        @Override
+        public boolean symmetric() {
+            return true;
+        }
     }
 
     /**
@@ -453,11 +464,14 @@ interface SmallProcess {
      * clock is checked at start only, against the last one uploaded, and uploaded again every window.
      */
     final class LeafLike extends Naive {
+        /** The process's address: its slot. */
+        private final int address;
         private long nextTag = 1;
         private long uploadAtNanos = Long.MAX_VALUE;
 
         LeafLike(Context c) {
             super(c);
+            this.address = c.slot();
         }
 
         /** A worker and the last uploaded wall time of an address. */
@@ -523,8 +537,8 @@ interface SmallProcess {
 
         @Override
         public List<Op> start() {
-            return List.of(new Assign(nextTag++, context.slot(), context.clock().wallMillis(),
-                    context.layout().workerCapacity()));
+            return List.of(new Assign(nextTag++, address, clock.wallMillis(),
+                    layout.workerCapacity()));
         }
 
         @Override
@@ -534,20 +548,20 @@ interface SmallProcess {
             }
             if (worker >= 0) {
                 generator = newGenerator(worker);
-                uploadAtNanos = context.clock().monotonicNanos() + WINDOW_MILLIS * 1_000_000;
+                uploadAtNanos = clock.monotonicNanos() + WINDOW_MILLIS * 1_000_000;
             }
             return List.of();
         }
 
         @Override
         public boolean due() {
-            return uploadAtNanos <= context.clock().monotonicNanos();
+            return uploadAtNanos <= clock.monotonicNanos();
         }
 
         @Override
         public List<Op> onWake() {
-            uploadAtNanos = context.clock().monotonicNanos() + WINDOW_MILLIS * 1_000_000;
-            return List.of(new Upload(nextTag++, context.slot(), context.clock().wallMillis()));
+            uploadAtNanos = clock.monotonicNanos() + WINDOW_MILLIS * 1_000_000;
+            return List.of(new Upload(nextTag++, address, clock.wallMillis()));
         }
     }
 }

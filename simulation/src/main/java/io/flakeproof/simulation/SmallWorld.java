@@ -6,7 +6,9 @@ import io.flakeproof.generator.ManualClock;
 import io.flakeproof.generator.MintRefusedException;
 import io.flakeproof.generator.SnowflakeGenerator;
 import io.flakeproof.generator.lease.ClusterRecord;
+import io.flakeproof.generator.lease.LeaseCommand;
 import io.flakeproof.generator.lease.StoreResult;
+import io.flakeproof.generator.lease.WorkerRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -150,7 +152,63 @@ final class SmallWorld {
             startProcess(i);
         }
         this.fenced = slots.get(0).process.fenced();
-        this.symmetric = bounds.reduced() && slots.get(0).process.symmetric();
+        this.symmetric = bounds.reduced() && slots.get(0).process.symmetric()
+                && ONE_FIRST_WORKER.computeIfAbsent(bounds, b -> oneFirstWorker());
+    }
+
+    /** Whether states are compared up to the order of their slots ({@link #hash}). */
+    boolean symmetric() {
+        return symmetric;
+    }
+
+    /** {@link #oneFirstWorker()} per bounds: the explorer makes a world for every state it expands. */
+    private static final Map<Bounds, Boolean> ONE_FIRST_WORKER = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Whether every process start the bounds allow (each slot, each incarnation up to one per fault)
+     * tries the workers in one order. The lease core starts its search of the workers at a point that
+     * depends on its identity (its hash code), so that nodes starting together do not all try worker 0;
+     * the symmetry ({@link #hash}), which writes identities by appearance and leaves incarnations out,
+     * is sound only if that point is the same for all. It is found by running each process start
+     * against a registry where every worker has a free record, never by restating how the core picks it.
+     */
+    private boolean oneFirstWorker() {
+        if (layout.workerCapacity() == 1 || !fenced) {
+            return true; // one worker to try, or a naive protocol, which draws no identity
+        }
+        final java.util.Set<Long> first = new java.util.HashSet<>();
+        for (int slot = 0; slot < bounds.holders(); slot++) {
+            for (int incarnation = 1; incarnation <= 1 + bounds.faults(); incarnation++) {
+                first.add(firstWorker(slot, incarnation));
+            }
+        }
+        return first.size() == 1 && !first.contains(-1L);
+    }
+
+    /** The worker a process start reads first when every worker has a free record, or -1 if it reads none. */
+    private long firstWorker(int slot, int incarnation) {
+        final SmallProcess p = SmallProcess.start(bounds.protocol(), new SmallProcess.Context(layout, slot,
+                name(slot, incarnation), new ManualClock(startWall), new SmallProcess.Draws(slot, incarnation),
+                CLUSTER_ID));
+        StoreState registry = StoreState.withCluster(new ClusterRecord(layout, CLUSTER_ID, 0));
+        for (long w = 0; w < layout.workerCapacity(); w++) {
+            registry = registry.with(StoreState.record(w), new StoreState.Znode(WorkerRecord.unclaimed(0), 0, 0, 0));
+        }
+        final ArrayDeque<SmallProcess.Op> ops = new ArrayDeque<>(p.start());
+        for (int i = 0; i < 16 && !ops.isEmpty(); i++) {
+            final SmallProcess.Op op = ops.remove();
+            if (op instanceof SmallProcess.LeaseOp lease && lease.op() instanceof LeaseCommand.Read read) {
+                return read.workerId();
+            }
+            final StoreState.Applied applied = op.apply(registry, 1, startWall);
+            registry = applied.store();
+            ops.addAll(p.onAnswer(op.tag(), applied.answer()));
+        }
+        return -1;
+    }
+
+    private static String name(int slot, int incarnation) {
+        return "h" + slot + "." + incarnation;
     }
 
     static int event(Kind kind, int target, int argument) {
@@ -479,7 +537,7 @@ final class SmallWorld {
         s.suspended = false;
         s.releasing = false;
         s.answers.clear();
-        final String name = "h" + slot + "." + s.incarnation;
+        final String name = name(slot, s.incarnation);
         s.process = SmallProcess.start(bounds.protocol(), new SmallProcess.Context(layout, slot, name, s.clock,
                 new SmallProcess.Draws(slot, s.incarnation), CLUSTER_ID));
         note(slot, () -> "starts as " + name + ", session " + s.session);
@@ -605,25 +663,27 @@ final class SmallWorld {
      * order, and under the reduction neither its number nor its incarnation is written (see {@link #hash}).
      */
     StateKey key(StateKey k, int[] order) {
-        final Map<Integer, Integer> names = bounds.reduced() ? sessionNames(order) : null;
         final int[] place = new int[slots.size()];
         for (int p = 0; p < order.length; p++) {
             place[order[p]] = p;
         }
+        final Map<Integer, Integer> names = bounds.reduced() ? sessionNames(order, place) : null;
         k.reset().mark(steps).mark(ticks);
         if (names == null) {
             k.mark(sessions).add(registryClock).add(store);
         } else {
-            k.byAppearance().add(registryClock).add(store.renamed(names));
+            if (symmetric) {
+                k.byAppearance();
+            }
+            k.add(registryClock).add(store.renamed(names));
         }
         for (int p = 0; p < order.length; p++) {
             final Slot s = slots.get(order[p]);
-            if (names == null) {
-                k.mark(s.incarnation).mark(s.session);
-            } else {
-                k.mark(names.get(s.session));
+            if (!symmetric) {
+                k.mark(s.incarnation);
             }
-            k.mark(s.suspended).mark(s.releasing);
+            k.mark(names == null ? s.session : names.get(s.session)).mark(s.suspended).mark(s.releasing)
+                    .mark(s.answers.size());
             for (Object[] a : s.answers) {
                 k.tag(p, (Long) a[0]).add(a[1]);
             }
@@ -633,6 +693,7 @@ final class SmallWorld {
         if (names != null) {
             queues.sort(Comparator.comparing(e -> names.get(e.getKey())));
         }
+        k.mark(queues.size());
         for (Map.Entry<Integer, ArrayDeque<Object[]>> e : queues) {
             k.mark("session " + (names == null ? e.getKey() : names.get(e.getKey())));
             for (Object[] sent : e.getValue()) {
@@ -731,7 +792,9 @@ final class SmallWorld {
 
     /**
      * The reduction's names for the sessions in the key: 1, 2, ... in the order they are met, each slot's
-     * current session first, then those with operations in flight, then the owners of ephemeral nodes.
+     * current session first (slots in {@code order}; {@code place} is its inverse), then those with
+     * operations in flight, by their slot's place and then oldest first, then the owners of ephemeral
+     * nodes.
      * Sessions are compared only for equality, and the order in which they are visited changes no
      * state reached (it orders the events offered, and inert deliveries, which commute), so states
      * that differ only in their sessions' numbers behave alike: two processes that started again, or
@@ -739,17 +802,13 @@ final class SmallWorld {
      * not current, with nothing in flight and no node) is never looked at again, and the key leaves it
      * out. The number of sessions made so far only gives the next one a new number, and is left out too.
      */
-    private Map<Integer, Integer> sessionNames(int[] order) {
+    private Map<Integer, Integer> sessionNames(int[] order, int[] place) {
         final Map<Integer, Integer> names = new HashMap<>();
         for (int slot : order) {
             names.putIfAbsent(slots.get(slot).session, names.size() + 1);
         }
         // The sessions of processes gone, by the place of their slot, then oldest first: an order that
         // moves with the slots.
-        final int[] place = new int[slots.size()];
-        for (int p = 0; p < order.length; p++) {
-            place[order[p]] = p;
-        }
         final List<Integer> gone = new ArrayList<>(inFlight.keySet());
         gone.sort(Comparator.<Integer>comparingInt(session -> place[(Integer) inFlight.get(session).peek()[0]])
                 .thenComparing(Comparator.naturalOrder()));

@@ -272,7 +272,7 @@ final class StateKey {
 
     /**
      * The 128-bit hash of the encoding, as two longs: MurmurHash3 (x64, 128-bit, seed 0) of its longs in
-     * little-endian order, the same function as Guava's {@code Hashing.murmur3_128()} (StateKeyTest
+     * little-endian order, the same function as Guava's {@code Hashing.murmur3_128()} (ExploreTest
      * checks that they agree), run on the longs directly: through Guava's byte streams it was a third of
      * the explorer's time.
      */
