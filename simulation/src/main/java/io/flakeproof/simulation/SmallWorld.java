@@ -11,13 +11,17 @@ import io.flakeproof.generator.lease.StoreResult;
 import io.flakeproof.generator.lease.WorkerRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -162,7 +166,7 @@ final class SmallWorld {
     }
 
     /** {@link #oneFirstWorker()} per bounds: the explorer makes a world for every state it expands. */
-    private static final Map<Bounds, Boolean> ONE_FIRST_WORKER = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Bounds, Boolean> ONE_FIRST_WORKER = new ConcurrentHashMap<>();
 
     /**
      * Whether every process start the bounds allow (each slot, each incarnation up to one per fault)
@@ -176,7 +180,7 @@ final class SmallWorld {
         if (layout.workerCapacity() == 1 || !fenced) {
             return true; // one worker to try, or a naive protocol, which draws no identity
         }
-        final java.util.Set<Long> first = new java.util.HashSet<>();
+        final Set<Long> first = new HashSet<>();
         for (int slot = 0; slot < bounds.holders(); slot++) {
             for (int incarnation = 1; incarnation <= 1 + bounds.faults(); incarnation++) {
                 first.add(firstWorker(slot, incarnation));
@@ -640,10 +644,10 @@ final class SmallWorld {
      * with them, two equal IDs are two terms of one worker minting one tick (their intervals overlap) or one
      * generator minting twice (not increasing), so the intervals and each term's largest ID decide every
      * later verdict. Under the reduction, sessions are written by their names ({@link #sessionNames}),
-     * not their numbers, and the count of sessions made is left out; so are incarnations, which only
-     * tell whether an operation belongs to its slot's current process start (written per operation),
-     * and holder identities and write tokens are ranked by their first appearance
-     * ({@link StateKey#byAppearance()}).
+     * not their numbers, and the count of sessions made is left out; under the symmetry ({@link #hash})
+     * so are incarnations, which then only tell whether an operation belongs to its slot's current
+     * process start (written per operation), and holder identities and write tokens are ranked by their
+     * first appearance ({@link StateKey#byAppearance()}).
      */
     StateKey key() {
         return key(new StateKey());
@@ -660,7 +664,7 @@ final class SmallWorld {
     /**
      * {@link #key(StateKey)} with the slots written in {@code order} ({@code order[p]} is the slot written
      * p-th): each slot's fields, its process's tags and the names of its sessions follow its place in the
-     * order, and under the reduction neither its number nor its incarnation is written (see {@link #hash}).
+     * order; its number is never written, nor, under the symmetry, its incarnation (see {@link #hash}).
      */
     StateKey key(StateKey k, int[] order) {
         final int[] place = new int[slots.size()];
@@ -716,9 +720,10 @@ final class SmallWorld {
     }
 
     /**
-     * The state's 128-bit hash, for the explorer's set of states seen. Without the reduction, or when
-     * the processes' behaviour depends on their slot ({@link SmallProcess#symmetric()}), the hash of
-     * {@link #key(StateKey)}. Under the reduction, with symmetric processes, the smallest hash of the
+     * The state's 128-bit hash, for the explorer's set of states seen. Without the symmetry (off without
+     * the reduction, for processes whose behaviour depends on their slot, {@link SmallProcess#symmetric()},
+     * and when process starts would try the workers in different orders, {@link #oneFirstWorker()}),
+     * the hash of {@link #key(StateKey)}. With it, the smallest hash of the
      * keys written in every order of the slots that {@link #orders()} offers (the symmetry; the README
      * argues it): two states whose slots hold the same processes in another order are one state.
      */
@@ -749,7 +754,7 @@ final class SmallWorld {
             summaries.add(summary(i));
         }
         final List<Integer> sorted = new ArrayList<>(List.of(0, 1, 2).subList(0, slots.size()));
-        sorted.sort((x, y) -> java.util.Arrays.compare(summaries.get(x), summaries.get(y)));
+        sorted.sort((x, y) -> Arrays.compare(summaries.get(x), summaries.get(y)));
         final List<int[]> out = new ArrayList<>();
         permute(sorted.stream().mapToInt(Integer::intValue).toArray(), 0, summaries, out);
         return out;
@@ -762,7 +767,7 @@ final class SmallWorld {
             return;
         }
         for (int i = from; i < order.length; i++) {
-            if (java.util.Arrays.equals(summaries.get(order[i]), summaries.get(order[from]))) {
+            if (Arrays.equals(summaries.get(order[i]), summaries.get(order[from]))) {
                 swap(order, from, i);
                 permute(order, from + 1, summaries, out);
                 swap(order, from, i);
