@@ -41,7 +41,7 @@ public final class LoadCommand implements Callable<Integer> {
     static final int EXIT_FAILED = 1;
 
     /** The most runs {@code --gate-attempts} allows: each is a floor and a node measured in full. */
-    static final int MAX_GATE_ATTEMPTS = 5;
+    static final int MAX_GATE_ATTEMPTS = 10;
 
     /** The most turns {@code --turns} allows. */
     static final int MAX_TURNS = 60;

@@ -26,7 +26,7 @@ class LoadCommandOptionsTest {
         "--gate-p99-ms | 0           | gate-p99-ms must be in (0, 60000]: 0",
         "--gate-p99-ms | -1.5        | gate-p99-ms must be in (0, 60000]: -1.5",
         "--baseline    | apache      | baseline must be auto, nginx or netty: 'apache'",
-        "--gate-attempts | 6         | gate-attempts must be in [1, 5]: 6",
+        "--gate-attempts | 11        | gate-attempts must be in [1, 10]: 11",
         "--gate-attempts | 2         | gate-attempts needs --gate-p99-ms and --baseline: it measures again only when the floor took half the gate or more",
         "--turns       | 0           | turns must be in [1, 60]: 0",
         "--turns       | 61          | turns must be in [1, 60]: 61",
