@@ -90,7 +90,7 @@ public final class LoadCommand implements Callable<Integer> {
     private String baseline;
 
     @Option(names = "--gate-attempts", defaultValue = "1", paramLabel = "N",
-            description = "With --gate-p99-ms and --baseline: measure floor and node again, at most N runs in all (1 to 5), "
+            description = "With --gate-p99-ms and --baseline: measure floor and node again, at most N runs in all (1 to " + MAX_GATE_ATTEMPTS + "), "
                     + "while the node misses the gate and the floor takes half the gate or more (measured before the node "
                     + "and, when the node missed, after it; or with --turns, in the same turns): the machine could not "
                     + "measure the gate then. Default ${DEFAULT-VALUE}.")
