@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
  * before the node and, when the node missed, after it too. A run in which the node made the gate
  * decides, and so does one in which the floor stayed under half the gate both before and after. With
  * {@code --turns N} the floor and the node take turns instead, each measured over the same stretch of
- * time, and the run decides when the node made the gate or the floor stayed under half of it.
+ * time, and the run decides when the node made the gate or the floor stayed under half of it; and
+ * with {@code --when-inconclusive over-floor}, when every run was inconclusive, their turns together
+ * decide by the node's p99 over the floor's ({@link Gate#judgeOverFloor}).
  *
  * <p>Exit codes: 0 done (and, with a gate, passed); 1 gate failed, or the node could not be reached
  * or the JSON file not written; 2 bad options, with one line naming the value and its bound.
@@ -103,6 +105,13 @@ public final class LoadCommand implements Callable<Integer> {
                     + "run, then the node's.")
     private int turns;
 
+    @Option(names = "--when-inconclusive", defaultValue = "fail", paramLabel = "RULE",
+            description = "With --gate-p99-ms, --baseline and --turns: what decides after --gate-attempts runs that were "
+                    + "each inconclusive. fail: the gate fails, saying so. over-floor: every run's turns taken together, "
+                    + "the node passes when its p99 is less than the gate over the floor's, and no request to either "
+                    + "failed. Default ${DEFAULT-VALUE}.")
+    private String whenInconclusive;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
     private Path json;
 
@@ -137,6 +146,11 @@ public final class LoadCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "turns needs --baseline: the turns are the floor's and the node's, alternating");
         }
+        final boolean overFloor = CommandLines.check(spec, () -> parseWhenInconclusive(whenInconclusive));
+        if (overFloor && (gate == null || turns == 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "when-inconclusive over-floor needs --gate-p99-ms, "
+                    + "--baseline and --turns 2 or more: it compares the node with the floor measured in the same turns");
+        }
         if (plan.duration().toSeconds() % turns != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "turns must divide the duration's seconds: "
                     + plan.duration().toSeconds() + " s do not make " + turns + " turns of whole seconds");
@@ -145,7 +159,7 @@ public final class LoadCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         final Measured measured;
         try {
-            measured = measure(plan, gate, floorKind, out);
+            measured = measure(plan, gate, floorKind, overFloor, out);
         } catch (IOException e) {
             err.println("flakeproof load: " + e.getMessage());
             return EXIT_FAILED;
@@ -176,9 +190,10 @@ public final class LoadCommand implements Callable<Integer> {
      * One run (the floor first, with {@code --baseline}), or with {@code --gate-attempts} as many as it
      * takes to be conclusive: see the class comment.
      */
-    private Measured measure(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, PrintWriter out) throws IOException {
+    private Measured measure(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, boolean overFloor, PrintWriter out)
+            throws IOException {
         if (turns > 1) {
-            return measureInTurns(plan, gate, floorKind, out);
+            return measureInTurns(plan, gate, floorKind, overFloor, out);
         }
         for (int attempt = 1; ; attempt++) {
             final Floor floor = floorKind == null ? null : measureFloor(floorKind, plan, out);
@@ -230,9 +245,14 @@ public final class LoadCommand implements Callable<Integer> {
     /**
      * With {@code --turns}: per run, the floor and the node take turns, and the run decides when the
      * node made the gate, or the floor made it over the same stretch of time (then the miss is the
-     * node's); else it is measured again, at most {@code --gate-attempts} runs.
+     * node's); else it is measured again, at most {@code --gate-attempts} runs. After that many
+     * inconclusive runs, with {@code overFloor}, every run's turns together decide by
+     * {@link Gate#judgeOverFloor}; without, the gate fails as inconclusive.
      */
-    private Measured measureInTurns(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, PrintWriter out) throws IOException {
+    private Measured measureInTurns(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, boolean overFloor,
+                                    PrintWriter out) throws IOException {
+        final List<LoadSummary> nodeRuns = new ArrayList<>();
+        final List<LoadSummary> floorRuns = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             final Measured measured = oneRunInTurns(plan, floorKind, out);
             final Floor floor = measured.floor();
@@ -249,6 +269,11 @@ public final class LoadCommand implements Callable<Integer> {
             if (leavesRoom(gate, floor.summary())) {
                 return new Measured(summary, floor, new Gate.Verdict(false, line + ", under half the gate: the miss is the node's"));
             }
+            nodeRuns.add(summary);
+            floorRuns.add(floor.summary());
+            if (attempt == gateAttempts && overFloor) {
+                return overTheFloor(plan, gate, floor.server(), nodeRuns, floorRuns, line, out);
+            }
             if (attempt == gateAttempts) {
                 return new Measured(summary, floor, inconclusive(gate, line));
             }
@@ -257,6 +282,37 @@ public final class LoadCommand implements Callable<Integer> {
                     + gateAttempts + ")");
             out.println();
         }
+    }
+
+    /**
+     * The verdict of {@code --when-inconclusive over-floor}: the inconclusive runs' turns together, the
+     * node's p99 against the floor's ({@link Gate#judgeOverFloor}).
+     */
+    private static Measured overTheFloor(LoadPlan plan, Gate gate, String server, List<LoadSummary> nodeRuns,
+                                         List<LoadSummary> floorRuns, String lastLine, PrintWriter out) {
+        final int runs = nodeRuns.size();
+        final LoadSummary node = LoadSummary.combine(plan, nodeRuns);
+        final LoadSummary floor = LoadSummary.combine(plan, floorRuns);
+        out.println(lastLine + ": inconclusive, as the floor took half the gate or more, in "
+                + (runs == 1 ? "the only run" : "each of " + runs + " runs") + "; judged over the floor instead");
+        out.println();
+        final String together = runs == 1 ? "its turns" : "its turns of all " + runs + " runs together";
+        out.println("the floor, " + together + ":");
+        floor.print(out);
+        out.println("the node, " + together + ":");
+        node.print(out);
+        out.println(floor.overheadLine(node));
+        return new Measured(node, new Floor(server, floor),
+                gate.judgeOverFloor(node.p99Micros(), floor.p99Micros(), node.failed(), node.requests(), floor.failed(), runs));
+    }
+
+    /** {@code fail} or {@code over-floor}: whether {@code --when-inconclusive} judges over the floor. */
+    static boolean parseWhenInconclusive(String text) {
+        return switch (text) {
+            case "fail" -> false;
+            case "over-floor" -> true;
+            default -> throw new IllegalArgumentException("when-inconclusive must be fail or over-floor: '" + text + "'");
+        };
     }
 
     /**

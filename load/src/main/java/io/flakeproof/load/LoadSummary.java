@@ -120,6 +120,7 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
                 json.writeNumberField("p99_ms", gate.p99Millis());
                 json.writeBooleanField("passed", verdict.passed());
                 json.writeStringField("verdict", verdict.line());
+                json.writeBooleanField("judged_over_floor", verdict.overFloor());
                 json.writeEndObject();
             }
             if (floor != null) {

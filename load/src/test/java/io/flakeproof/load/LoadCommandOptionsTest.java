@@ -31,6 +31,8 @@ class LoadCommandOptionsTest {
         "--turns       | 0           | turns must be in [1, 60]: 0",
         "--turns       | 61          | turns must be in [1, 60]: 61",
         "--turns       | 2           | turns needs --baseline: the turns are the floor's and the node's, alternating",
+        "--when-inconclusive | maybe | when-inconclusive must be fail or over-floor: 'maybe'",
+        "--when-inconclusive | over-floor | when-inconclusive over-floor needs --gate-p99-ms, --baseline and --turns 2 or more: it compares the node with the floor measured in the same turns",
         "--url         | https://x:1 | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'https://x:1'",
         "--url         | 127.0.0.1   | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: '127.0.0.1'",
         "--url         | http://h/?a | url must be http://HOST[:PORT], such as http://127.0.0.1:8080: 'http://h/?a'",
@@ -43,9 +45,9 @@ class LoadCommandOptionsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "--bogus | Unknown option: '--bogus'; usage: flakeproof load [-h] [--url=URL] [--rate=R] [--duration=D] "
-                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--turns=N] [--json=FILE]",
+                + "[--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--turns=N] [--when-inconclusive=RULE] [--json=FILE]",
         "--rate  | Missing required parameter for option '--rate' (R); usage: flakeproof load [-h] [--url=URL] "
-                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--turns=N] [--json=FILE]",
+                + "[--rate=R] [--duration=D] [--count=N] [--connections=C] [--warmup=W] [--gate-p99-ms=MS] [--baseline [=SERVER]] [--gate-attempts=N] [--turns=N] [--when-inconclusive=RULE] [--json=FILE]",
     })
     void appendsTheSynopsisWhenAnArgumentIsUnknownOrMissing(String argument, String message) {
         assertRejected(message, argument);

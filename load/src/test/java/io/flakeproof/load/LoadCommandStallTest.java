@@ -72,13 +72,18 @@ class LoadCommandStallTest {
             for (int i = 0; i < count; i++) {
                 ids.add(Long.toString(answered.get() * 1000 + i));
             }
-            final byte[] body = ids.toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
+            sendJson(exchange, ids.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Answers 200 with {@code json} as the body. */
+    static void sendJson(HttpExchange exchange, String json) throws IOException {
+        final byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
     }
 
     @Test
@@ -105,7 +110,7 @@ class LoadCommandStallTest {
     }
 
     /** The summary's scalar fields by dotted path, such as {@code latency_ms.p99}. */
-    private static Map<String, String> flatten(Path json) throws IOException {
+    static Map<String, String> flatten(Path json) throws IOException {
         final Map<String, String> fields = new HashMap<>();
         final Deque<String> path = new ArrayDeque<>();
         try (JsonParser parser = new JsonFactory().createParser(json.toFile())) {
