@@ -55,11 +55,27 @@ final class FloorServer implements AutoCloseable {
     private final String description;
     private final Path workDir;
 
+    /** Stops a server the caller runs ({@link #runBy}); null for a child process. */
+    private final Runnable stop;
+
     private FloorServer(Process process, int port, String description, Path workDir) {
+        this(process, port, description, workDir, null);
+    }
+
+    private FloorServer(Process process, int port, String description, Path workDir, Runnable stop) {
         this.process = process;
         this.port = port;
         this.description = description;
         this.workDir = workDir;
+        this.stop = stop;
+    }
+
+    /**
+     * A floor that the caller runs and {@code stop} stops, on {@code port}: for tests that need a floor
+     * of known speed (a slow one, so that the node is judged over it).
+     */
+    static FloorServer runBy(int port, String description, Runnable stop) {
+        return new FloorServer(null, port, description, null, stop);
     }
 
     /** The fixed answer to a request for {@code count} IDs. */
@@ -98,6 +114,10 @@ final class FloorServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stop != null) {
+            stop.run();
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {

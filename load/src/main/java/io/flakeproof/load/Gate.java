@@ -1,5 +1,7 @@
 package io.flakeproof.load;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Locale;
  *
  * <p>Where the machine could not measure the threshold (the floor, a static answer, took half of it or
  * more in every run), {@link #judgeOverFloor} is the rule that {@code --when-inconclusive over-floor}
- * asks for: the node's p99 less than the threshold over the floor's, measured in the same turns.
+ * asks for: the node's p99 less than the threshold over the floor's in more than half of the pairs of
+ * turns, the floor and the node measured one right after the other.
  *
  * @param p99Millis the threshold, in (0, {@value #MAX_P99_MILLIS}] milliseconds
  */
@@ -42,35 +45,45 @@ public record Gate(double p99Millis) {
     }
 
     /**
-     * The verdict over the floor, after every run was inconclusive: the node passes when its p99 exceeds
-     * the floor's, measured in turns over the same stretch of time, by less than the threshold, and no
-     * request to either failed (a floor that failed is no measure). At exactly the threshold over it, it
-     * fails.
+     * The verdict over the floor, after every run was inconclusive. Each pair of turns (the floor's, then
+     * the node's right after it) gives how much the node's p99 exceeded the floor's. The node passes when
+     * in more than half of the pairs that is less than the threshold, and no request to either failed (a
+     * floor that failed is no measure). Pair by pair, a burst of noise in one turn moves one pair, while a
+     * node slower by the threshold moves them all; the p99s of all turns merged would let the floor's
+     * worst turn stand for every one of them.
      *
-     * @param nodeP99Micros  the node's corrected p99, every run's turns together, in microseconds
-     * @param floorP99Micros the floor's, the same turns together
-     * @param failed         the node's failed requests
-     * @param requests       the node's requests
-     * @param floorFailed    the floor's failed requests
-     * @param runs           how many runs were taken together, each inconclusive
+     * @param overByTurn  per pair of turns, the node's p99 minus the floor's, in microseconds; not empty
+     * @param failed      the node's failed requests
+     * @param requests    the node's requests
+     * @param floorFailed the floor's failed requests
+     * @param runs        how many runs the pairs come from, each inconclusive
      */
-    public Verdict judgeOverFloor(long nodeP99Micros, long floorP99Micros, long failed, long requests, long floorFailed,
-                                  int runs) {
-        final long over = nodeP99Micros - floorP99Micros;
-        final boolean slow = over >= Math.round(p99Millis * 1000);
+    public Verdict judgeOverFloor(List<Long> overByTurn, long failed, long requests, long floorFailed, int runs) {
+        if (overByTurn.isEmpty()) {
+            throw new IllegalArgumentException("no pair of turns to judge the node over the floor by");
+        }
+        final long[] over = overByTurn.stream().mapToLong(Long::longValue).sorted().toArray();
+        final long threshold = Math.round(p99Millis * 1000);
+        final long under = Arrays.stream(over).filter(d -> d < threshold).count();
+        final boolean slow = under * 2 <= over.length;
         final boolean passed = !slow && failed == 0 && floorFailed == 0;
         final StringBuilder line = new StringBuilder(passed ? "PASS over the floor: " : "FAIL over the floor: ");
-        line.append("p99 ").append(millis(nodeP99Micros)).append(" ms, ").append(over >= 0 ? "+" : "-")
-                .append(millis(Math.abs(over))).append(" ms over the floor's ").append(millis(floorP99Micros))
-                .append(" ms in the same turns").append(slow ? " >= " : " < ").append(fmt(p99Millis)).append(" ms");
+        line.append("the node's p99 less than ").append(fmt(p99Millis)).append(" ms over the floor's in ").append(under)
+                .append(" of ").append(over.length).append(" pairs of turns").append(slow ? ", not more than half" : "")
+                .append(" (median ").append(signedMillis(over[over.length / 2])).append(" ms, from ")
+                .append(signedMillis(over[0])).append(" to ").append(signedMillis(over[over.length - 1])).append(" ms)");
         line.append(failed > 0 ? String.format(Locale.ROOT, "; %d of %d requests failed", failed, requests)
-                : " and no request failed");
+                : " and no request to the node failed");
         if (floorFailed > 0) {
             line.append(String.format(Locale.ROOT, "; the floor failed %d requests, so it is no measure", floorFailed));
         }
-        line.append(runs == 1 ? " (the only run," : " (" + runs + " runs together, each")
+        line.append(runs == 1 ? " (the only run," : " (" + runs + " runs, each")
                 .append(" inconclusive: the floor took half the gate or more)");
         return new Verdict(passed, line.toString(), true);
+    }
+
+    private static String signedMillis(long micros) {
+        return (micros >= 0 ? "+" : "-") + millis(Math.abs(micros));
     }
 
     private static String millis(long micros) {

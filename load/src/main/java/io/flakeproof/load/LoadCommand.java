@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
  * decides, and so does one in which the floor stayed under half the gate both before and after. With
  * {@code --turns N} the floor and the node take turns instead, each measured over the same stretch of
  * time, and the run decides when the node made the gate or the floor stayed under half of it; and
- * with {@code --when-inconclusive over-floor}, when every run was inconclusive, their turns together
- * decide by the node's p99 over the floor's ({@link Gate#judgeOverFloor}).
+ * with {@code --when-inconclusive over-floor}, when every run was inconclusive, their pairs of turns
+ * decide by the node's p99 over the floor's in each ({@link Gate#judgeOverFloor}). A request to the
+ * node that failed decides its run at once, whatever the floor.
  *
  * <p>Exit codes: 0 done (and, with a gate, passed); 1 gate failed, or the node could not be reached
  * or the JSON file not written; 2 bad options, with one line naming the value and its bound.
@@ -53,6 +54,14 @@ public final class LoadCommand implements Callable<Integer> {
      * turn's connections are new.
      */
     static final Duration LEAD_IN = Duration.ofSeconds(1);
+
+    /** How a floor server is started: {@link FloorServer#start}, or a test's floor of known speed. */
+    @FunctionalInterface
+    interface FloorStarter {
+        FloorServer start(FloorServer.Kind kind, int count) throws IOException;
+    }
+
+    private final FloorStarter floors;
 
     @Spec
     private CommandSpec spec;
@@ -93,7 +102,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--gate-attempts", defaultValue = "1", paramLabel = "N",
             description = "With --gate-p99-ms and --baseline: measure floor and node again, at most N runs in all (1 to " + MAX_GATE_ATTEMPTS + "), "
-                    + "while the node misses the gate and the floor takes half the gate or more (measured before the node "
+                    + "while the node misses the gate with no request failed and the floor takes half the gate or more (measured before the node "
                     + "and, when the node missed, after it; or with --turns, in the same turns): the machine could not "
                     + "measure the gate then. Default ${DEFAULT-VALUE}.")
     private int gateAttempts;
@@ -107,9 +116,9 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--when-inconclusive", defaultValue = "fail", paramLabel = "RULE",
             description = "With --gate-p99-ms, --baseline and --turns: what decides after --gate-attempts runs that were "
-                    + "each inconclusive. fail: the gate fails, saying so. over-floor: every run's turns taken together, "
-                    + "the node passes when its p99 is less than the gate over the floor's, and no request to either "
-                    + "failed. Default ${DEFAULT-VALUE}.")
+                    + "each inconclusive. fail: the gate fails, saying so. over-floor: the node passes when, in more than "
+                    + "half of those runs' pairs of turns (a floor turn, then a node turn), its p99 was less than the gate "
+                    + "over the floor's, and no request to either failed. Default ${DEFAULT-VALUE}.")
     private String whenInconclusive;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
@@ -128,7 +137,16 @@ public final class LoadCommand implements Callable<Integer> {
      * @return the exit code: 0 done or passed, 1 failed, 2 bad options
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return CommandLines.run(new LoadCommand(), "flakeproof load", out, err, args);
+        return run(FloorServer::start, out, err, args);
+    }
+
+    /** {@link #run(PrintWriter, PrintWriter, String...)} with the floor servers {@code floors} starts. */
+    static int run(FloorStarter floors, PrintWriter out, PrintWriter err, String... args) {
+        return CommandLines.run(new LoadCommand(floors), "flakeproof load", out, err, args);
+    }
+
+    private LoadCommand(FloorStarter floors) {
+        this.floors = floors;
     }
 
     @Override
@@ -182,8 +200,15 @@ public final class LoadCommand implements Callable<Integer> {
         return verdict.passed() ? CommandLine.ExitCode.OK : EXIT_FAILED;
     }
 
-    /** What was measured: the node's last run, the floor before it, and the verdict (null without a gate). */
-    private record Measured(LoadSummary summary, Floor floor, Gate.Verdict verdict) {
+    /**
+     * What was measured: the node's last run, the floor before it, and the verdict (null without a gate);
+     * in turns, also by how much the node's p99 exceeded the floor's in each pair of turns, in microseconds.
+     */
+    private record Measured(LoadSummary summary, Floor floor, Gate.Verdict verdict, List<Long> overByTurn) {
+
+        Measured(LoadSummary summary, Floor floor, Gate.Verdict verdict) {
+            this(summary, floor, verdict, List.of());
+        }
     }
 
     /**
@@ -218,6 +243,10 @@ public final class LoadCommand implements Callable<Integer> {
             if (judged.passed()) {
                 return new Measured(summary, floor, new Gate.Verdict(true, line));
             }
+            if (summary.failed() > 0) {
+                return new Measured(summary, floor, new Gate.Verdict(false, line + ": a failed request is the node's, "
+                        + "whatever the floor"));
+            }
             if (leavesRoom(gate, floor.summary())) {
                 if (gateAttempts == 1) {
                     return new Measured(summary, floor, new Gate.Verdict(false, line));
@@ -246,13 +275,14 @@ public final class LoadCommand implements Callable<Integer> {
      * With {@code --turns}: per run, the floor and the node take turns, and the run decides when the
      * node made the gate, or the floor made it over the same stretch of time (then the miss is the
      * node's); else it is measured again, at most {@code --gate-attempts} runs. After that many
-     * inconclusive runs, with {@code overFloor}, every run's turns together decide by
+     * inconclusive runs, with {@code overFloor}, their pairs of turns decide by
      * {@link Gate#judgeOverFloor}; without, the gate fails as inconclusive.
      */
     private Measured measureInTurns(LoadPlan plan, Gate gate, FloorServer.Kind floorKind, boolean overFloor,
                                     PrintWriter out) throws IOException {
         final List<LoadSummary> nodeRuns = new ArrayList<>();
         final List<LoadSummary> floorRuns = new ArrayList<>();
+        final List<Long> overByTurn = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             final Measured measured = oneRunInTurns(plan, floorKind, out);
             final Floor floor = measured.floor();
@@ -266,13 +296,18 @@ public final class LoadCommand implements Callable<Integer> {
             if (judged.passed()) {
                 return new Measured(summary, floor, new Gate.Verdict(true, line));
             }
+            if (summary.failed() > 0) {
+                return new Measured(summary, floor, new Gate.Verdict(false, line + ": a failed request is the node's, "
+                        + "whatever the floor"));
+            }
             if (leavesRoom(gate, floor.summary())) {
                 return new Measured(summary, floor, new Gate.Verdict(false, line + ", under half the gate: the miss is the node's"));
             }
             nodeRuns.add(summary);
             floorRuns.add(floor.summary());
+            overByTurn.addAll(measured.overByTurn());
             if (attempt == gateAttempts && overFloor) {
-                return overTheFloor(plan, gate, floor.server(), nodeRuns, floorRuns, line, out);
+                return overTheFloor(plan, gate, floor.server(), nodeRuns, floorRuns, overByTurn, out);
             }
             if (attempt == gateAttempts) {
                 return new Measured(summary, floor, inconclusive(gate, line));
@@ -285,16 +320,18 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * The verdict of {@code --when-inconclusive over-floor}: the inconclusive runs' turns together, the
-     * node's p99 against the floor's ({@link Gate#judgeOverFloor}).
+     * The verdict of {@code --when-inconclusive over-floor}: over the inconclusive runs' pairs of turns,
+     * the node's p99 against the floor's in the same pair ({@link Gate#judgeOverFloor}). Their turns
+     * together are printed too, and written as the summary.
      */
     private static Measured overTheFloor(LoadPlan plan, Gate gate, String server, List<LoadSummary> nodeRuns,
-                                         List<LoadSummary> floorRuns, String lastLine, PrintWriter out) {
+                                         List<LoadSummary> floorRuns, List<Long> overByTurn, PrintWriter out) {
         final int runs = nodeRuns.size();
         final LoadSummary node = LoadSummary.combine(plan, nodeRuns);
         final LoadSummary floor = LoadSummary.combine(plan, floorRuns);
-        out.println(lastLine + ": inconclusive, as the floor took half the gate or more, in "
-                + (runs == 1 ? "the only run" : "each of " + runs + " runs") + "; judged over the floor instead");
+        out.println((runs == 1 ? "the only run was inconclusive: the floor took half the gate or more"
+                : "run " + runs + " of " + runs + " was inconclusive too: the floor took half the gate or more in each")
+                + ", so the node is judged over the floor, pair of turns by pair");
         out.println();
         final String together = runs == 1 ? "its turns" : "its turns of all " + runs + " runs together";
         out.println("the floor, " + together + ":");
@@ -303,7 +340,7 @@ public final class LoadCommand implements Callable<Integer> {
         node.print(out);
         out.println(floor.overheadLine(node));
         return new Measured(node, new Floor(server, floor),
-                gate.judgeOverFloor(node.p99Micros(), floor.p99Micros(), node.failed(), node.requests(), floor.failed(), runs));
+                gate.judgeOverFloor(overByTurn, node.failed(), node.requests(), floor.failed(), runs), overByTurn);
     }
 
     /** {@code fail} or {@code over-floor}: whether {@code --when-inconclusive} judges over the floor. */
@@ -325,7 +362,7 @@ public final class LoadCommand implements Callable<Integer> {
         final PrintWriter quiet = new PrintWriter(Writer.nullWriter());
         final List<LoadSummary> floorTurns = new ArrayList<>();
         final List<LoadSummary> nodeTurns = new ArrayList<>();
-        try (FloorServer server = FloorServer.start(floorKind, plan.count())) {
+        try (FloorServer server = floors.start(floorKind, plan.count())) {
             out.printf(Locale.ROOT, "the floor: %s on 127.0.0.1:%d, and the node, in %d turns each of %s, alternating "
                     + "(%s of warm-up before each one's first, %s before every other)%n", server.description(),
                     server.port(), turns, Durations.format(turn), Durations.format(plan.warmup()), Durations.format(LEAD_IN));
@@ -352,7 +389,11 @@ public final class LoadCommand implements Callable<Integer> {
             out.println("the node, its turns together:");
             node.print(out);
             out.println(floor.summary().overheadLine(node));
-            return new Measured(node, floor, null);
+            final List<Long> overByTurn = new ArrayList<>();
+            for (int i = 0; i < turns; i++) {
+                overByTurn.add(nodeTurns.get(i).p99Micros() - floorTurns.get(i).p99Micros());
+            }
+            return new Measured(node, floor, null, overByTurn);
         }
     }
 
@@ -365,8 +406,8 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /** The floor: the same plan, warm-up included, against a trivial server started for it and stopped after. */
-    private static Floor measureFloor(FloorServer.Kind kind, LoadPlan plan, PrintWriter out) throws IOException {
-        try (FloorServer server = FloorServer.start(kind, plan.count())) {
+    private Floor measureFloor(FloorServer.Kind kind, LoadPlan plan, PrintWriter out) throws IOException {
+        try (FloorServer server = floors.start(kind, plan.count())) {
             out.println("the floor: " + server.description() + " on 127.0.0.1:" + server.port()
                     + ", the same rate, connections, warm-up and duration");
             out.flush();
