@@ -2,6 +2,7 @@ package io.flakeproof.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flakeproof.registry.ZooKeeperFixture;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -473,10 +474,9 @@ class FleetAvailabilityIT {
 
     /** Loopback ports. */
     private static final class Ports {
-        static int free() throws IOException {
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
+        /** Below the ephemeral range: ZooKeeper restarts on its port, which a client's reconnect could take meanwhile. */
+        static int free() {
+            return ZooKeeperFixture.freePort();
         }
 
         static boolean listening(int port) {

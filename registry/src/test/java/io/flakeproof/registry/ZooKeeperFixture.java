@@ -59,8 +59,13 @@ public final class ZooKeeperFixture {
                 Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
     }
 
-    /** A loopback port in [{@value #LOWEST_PORT}, +{@value #PORTS}) that nothing has bound, none of it picked twice by one JVM. */
-    static int freePort() {
+    /**
+     * A loopback port in [{@value #LOWEST_PORT}, +{@value #PORTS}) that nothing has bound, none picked
+     * twice by one JVM: for every server a test starts on a port it chose (ZooKeeper's, a node's, a
+     * Prometheus), and above all for one stopped and started again on the same port, which a client's
+     * reconnect could otherwise take as its own source port in between.
+     */
+    public static int freePort() {
         for (int tried = 0; tried < PORTS; tried++) {
             final int port = LOWEST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
             try (ServerSocket socket = new ServerSocket()) {

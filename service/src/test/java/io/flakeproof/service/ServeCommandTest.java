@@ -1,6 +1,7 @@
 package io.flakeproof.service;
 
 import static io.flakeproof.registry.ZooKeeperFixture.await;
+import static io.flakeproof.registry.ZooKeeperFixture.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flakeproof.generator.BitLayout;
@@ -11,7 +12,6 @@ import io.flakeproof.registry.ZooKeeperClients;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -166,12 +166,6 @@ class ServeCommandTest {
             return client.checkExists().forPath(path) != null;
         } catch (Exception e) {
             return null;
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
