@@ -98,7 +98,7 @@ final class FloorServer implements AutoCloseable {
             throw new IOException("--baseline nginx: no nginx binary on the PATH or in " + NGINX_PLACES);
         }
         if (kind != Kind.NETTY && nginx.isPresent()) {
-            return startNginx(nginx.get(), count);
+            return startNginx(nginx.get(), count, FloorServer::freePort);
         }
         return startNetty(count);
     }
@@ -146,9 +146,39 @@ final class FloorServer implements AutoCloseable {
         return places.stream().filter(Files::isExecutable).findFirst();
     }
 
-    private static FloorServer startNginx(Path nginx, int count) throws IOException {
+    /** Where nginx's ports come from: {@link #freePort}, or a test's. */
+    @FunctionalInterface
+    interface Ports {
+        int next() throws IOException;
+    }
+
+    /** How many ports nginx is started on before giving up, when another process took each first. */
+    static final int NGINX_PORT_TRIES = 3;
+
+    /**
+     * nginx on a port from {@code ports}: free when picked, but nginx binds it a moment later, when
+     * another process may have it. Then nginx exits ("still could not bind()"), and it is started
+     * again on another port, at most {@value #NGINX_PORT_TRIES} times in all.
+     */
+    static FloorServer startNginx(Path nginx, int count, Ports ports) throws IOException {
+        for (int tried = 1; ; tried++) {
+            try {
+                return startNginxOn(nginx, count, ports.next());
+            } catch (IOException e) {
+                if (tried == NGINX_PORT_TRIES || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether nginx exited for want of its port: its last words, {@code still could not bind()}. */
+    private static boolean portTaken(IOException e) {
+        return e.getMessage() != null && (e.getMessage().contains("could not bind()") || e.getMessage().contains("Address already in use"));
+    }
+
+    private static FloorServer startNginxOn(Path nginx, int count, int port) throws IOException {
         final Path dir = Files.createTempDirectory("flakeproof-floor-");
-        final int port = freePort();
         final Path body = dir.resolve("ids.json");
         Files.writeString(body, body(count), StandardCharsets.US_ASCII);
         // One process (no master), in the foreground, every path inside dir: it needs no root and

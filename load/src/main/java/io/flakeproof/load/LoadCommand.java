@@ -187,7 +187,7 @@ public final class LoadCommand implements Callable<Integer> {
         if (json != null) {
             try {
                 measured.summary().writeJson(json, gate, verdict, floor == null ? null : floor.summary(),
-                        floor == null ? null : floor.server());
+                        floor == null ? null : floor.server(), measured.overByTurn());
             } catch (IOException e) {
                 err.println("flakeproof load: cannot write " + json + ": " + e.getMessage());
                 return EXIT_FAILED;

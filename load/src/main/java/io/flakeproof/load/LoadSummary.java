@@ -104,10 +104,12 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
 
     /**
      * Writes the summary, the gate's verdict if there is one, and the floor's run if there was one
-     * (as {@code floor}, with the same fields, and the node's overhead over it), as a JSON object to
-     * {@code file}.
+     * (as {@code floor}, with the same fields, and the node's overhead over it, its turns merged), as a
+     * JSON object to {@code file}. A verdict over the floor also writes what it was judged on: the
+     * node's p99 over the floor's in each pair of turns ({@code overByTurn}, in microseconds).
      */
-    void writeJson(Path file, Gate gate, Gate.Verdict verdict, LoadSummary floor, String floorServer) throws IOException {
+    void writeJson(Path file, Gate gate, Gate.Verdict verdict, LoadSummary floor, String floorServer, List<Long> overByTurn)
+            throws IOException {
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
@@ -121,6 +123,14 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
                 json.writeBooleanField("passed", verdict.passed());
                 json.writeStringField("verdict", verdict.line());
                 json.writeBooleanField("judged_over_floor", verdict.overFloor());
+                if (verdict.overFloor()) {
+                    // What the verdict was on: per pair of turns, the node's p99 minus the floor's.
+                    json.writeArrayFieldStart("over_floor_by_turn_ms");
+                    for (long micros : overByTurn) {
+                        json.writeNumber(micros / 1000.0);
+                    }
+                    json.writeEndArray();
+                }
                 json.writeEndObject();
             }
             if (floor != null) {

@@ -1,12 +1,17 @@
 package io.flakeproof.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +48,32 @@ class FloorServerTest {
         try (FloorServer auto = FloorServer.start(FloorServer.Kind.AUTO, 3)) {
             assertThat(auto.description()).as("auto prefers nginx").startsWith("nginx");
             assertAnswersThreeIds(auto.port());
+        }
+    }
+
+    /**
+     * A port taken between its pick and nginx's bind, as an outgoing connection's source port takes one:
+     * a socket bound to it and not listening. nginx exits, and is started again on another port.
+     */
+    @Test
+    void nginxStartsAgainOnAnotherPortWhenItsPortWasTakenMeanwhile() throws Exception {
+        final Path nginx = Path.of("/usr/sbin/nginx");
+        assumeTrue(Files.isExecutable(nginx), "nginx is not installed");
+        try (Socket taken = new Socket(); ServerSocket free = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            final int freePort = free.getLocalPort();
+            free.close();
+            final Iterator<Integer> ports = List.of(taken.getLocalPort(), freePort).iterator();
+
+            try (FloorServer floor = FloorServer.startNginx(nginx, 3, ports::next)) {
+                assertThat(floor.port()).isEqualTo(freePort);
+                assertAnswersThreeIds(floor.port());
+            }
+
+            final Iterator<Integer> allTaken = Collections.nCopies(FloorServer.NGINX_PORT_TRIES, taken.getLocalPort()).iterator();
+            assertThatThrownBy(() -> FloorServer.startNginx(nginx, 3, allTaken::next).close())
+                    .isInstanceOf(IOException.class).hasMessageContaining("could not bind()");
+            assertThat(allTaken.hasNext()).as("tried " + FloorServer.NGINX_PORT_TRIES + " times").isFalse();
         }
     }
 

@@ -67,8 +67,10 @@ class GateOverFloorTest {
                         + "took half the gate or more\\)$");
         final Map<String, String> summary = LoadCommandStallTest.flatten(json);
         assertThat(summary).containsEntry("gate.judged_over_floor", "true").containsEntry("gate.passed", "false");
-        // Both runs' turns are in the summary: 2 runs of 2 turns of 4 requests each.
+        // Both runs' turns are in the summary: 2 runs of 2 turns of 4 requests each; the verdict's 4 pairs.
         assertThat(summary).containsEntry("requests", "16").containsEntry("floor.requests", "16");
+        assertThat(summary.get("gate.over_floor_by_turn_ms").split(",")).hasSize(4)
+                .allSatisfy(over -> assertThat(Double.parseDouble(over)).isPositive());
         assertThat(Double.parseDouble(summary.get("latency_ms.p99"))).isGreaterThanOrEqualTo(LATE_MILLIS);
     }
 
@@ -93,6 +95,8 @@ class GateOverFloorTest {
         final Map<String, String> summary = LoadCommandStallTest.flatten(json);
         assertThat(summary).containsEntry("gate.judged_over_floor", "true").containsEntry("gate.passed", "true")
                 .containsEntry("floor.server", "a floor 200 ms late").containsEntry("requests", "8");
+        assertThat(summary.get("gate.over_floor_by_turn_ms").split(",")).hasSize(2)
+                .allSatisfy(over -> assertThat(Double.parseDouble(over)).isNegative());
     }
 
     @Test
@@ -108,7 +112,8 @@ class GateOverFloorTest {
                 .containsPattern("(?m)^FAIL: p99 .* in turns with the node: inconclusive, as the floor took half the gate "
                         + "or more, in the only run: this machine could not measure 0\\.010 ms while it ran$");
         final Map<String, String> summary = LoadCommandStallTest.flatten(json);
-        assertThat(summary).containsEntry("gate.judged_over_floor", "false").containsEntry("requests", "8");
+        assertThat(summary).containsEntry("gate.judged_over_floor", "false").containsEntry("requests", "8")
+                .doesNotContainKey("gate.over_floor_by_turn_ms");
     }
 
     @Test
@@ -125,6 +130,25 @@ class GateOverFloorTest {
                 .containsPattern("(?m)^FAIL: p99 .*; 8 of 8 requests failed; the floor \\(.*\\) measured p99 .* ms in turns "
                         + "with the node: a failed request is the node's, whatever the floor$");
         assertThat(LoadCommandStallTest.flatten(json)).containsEntry("gate.judged_over_floor", "false");
+    }
+
+    @Test
+    void withoutTurnsTooANodeThatFailsRequestsFailsInItsFirstRun(@TempDir Path dir) throws IOException {
+        final Path json = dir.resolve("gate.json");
+        final StringWriter out = new StringWriter();
+        final List<String> args = List.of("--url", "http://127.0.0.1:" + serve(this::answerError), "--rate", "4",
+                "--duration", "2s", "--connections", "2", "--baseline", "netty", "--gate-p99-ms", "0.01",
+                "--gate-attempts", "3", "--json", json.toString());
+        final StringWriter err = new StringWriter();
+
+        final int exit = LoadCommand.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+
+        final String printed = out.toString();
+        assertThat(err.toString()).isEmpty();
+        assertThat(exit).as(printed).isEqualTo(1);
+        assertThat(printed).doesNotContain("measuring both again").doesNotContain("the floor again, after it")
+                .containsPattern("(?m)^FAIL: p99 .*; 8 of 8 requests failed; the floor \\(.*\\) measured p99 .* ms in the "
+                        + "same run: a failed request is the node's, whatever the floor$");
     }
 
     private void answerLate(HttpExchange exchange) throws IOException {
@@ -168,10 +192,15 @@ class GateOverFloorTest {
         int run(PrintWriter out, PrintWriter err, String... args);
     }
 
-    /** 4 requests/s for 2 s in 2 turns against the node on {@code port}, a gate of 10 us, the floor Netty's unless replaced. */
+    /**
+     * 4 requests/s for 2 s in 2 turns against the node on {@code port} (1 s of warm-up before each
+     * server's first, so that a cold JVM's first requests are not measured), a gate of 10 us, the floor
+     * Netty's unless replaced.
+     */
     private static int run(Command command, int port, StringWriter out, Path json, String... more) {
         final List<String> args = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + port, "--rate", "4", "--duration", "2s",
-                "--connections", "2", "--baseline", "netty", "--turns", "2", "--gate-p99-ms", "0.01", "--json", json.toString()));
+                "--connections", "2", "--warmup", "1s", "--baseline", "netty", "--turns", "2", "--gate-p99-ms", "0.01", "--json",
+                json.toString()));
         args.addAll(List.of(more));
         final StringWriter err = new StringWriter();
         final int exit = command.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));

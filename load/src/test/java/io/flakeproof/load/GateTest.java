@@ -58,9 +58,9 @@ class GateTest {
 
     @Test
     void overTheFloorFailsTheSameRunWithANodeTenMillisecondsSlower() {
-        // Every request 10 ms later moves the node's p99 over all turns merged from 6.227 to 16.227 ms, still
-        // within 1 ms of the floor's 16.767 ms, which the floor's worst turns (23.7 and 53.1 ms) set. Pair by
-        // pair, it is over in 4 of 6.
+        // A node whose p99 is 10 ms higher in every turn: merged over all turns, its p99 (about 16.2 ms
+        // instead of 6.227) would still be within 1 ms of the floor's 16.767 ms, which the floor's worst
+        // turns (23.7 and 53.1 ms) set. Pair by pair, it is over in 4 of 6.
         final List<Long> slower = CI_PAIRS.stream().map(d -> d + 10_000).toList();
 
         final Gate.Verdict verdict = oneMillisecond.judgeOverFloor(slower, 0, 60_000, 0, 1);

@@ -109,7 +109,10 @@ class LoadCommandStallTest {
         assertThat(out.toString()).containsPattern("(?m)^FAIL: p99 \\d+\\.\\d{3} ms >= 1 ms and no request failed$");
     }
 
-    /** The summary's scalar fields by dotted path, such as {@code latency_ms.p99}. */
+    /**
+     * The summary's scalar fields by dotted path, such as {@code latency_ms.p99}; an array of scalars as
+     * its values joined by commas.
+     */
     static Map<String, String> flatten(Path json) throws IOException {
         final Map<String, String> fields = new HashMap<>();
         final Deque<String> path = new ArrayDeque<>();
@@ -119,6 +122,14 @@ class LoadCommandStallTest {
                     path.addLast(parser.currentName());
                 } else if (token == JsonToken.START_OBJECT) {
                     continue;
+                } else if (token == JsonToken.START_ARRAY) {
+                    // An array of numbers or strings, as its values joined by commas.
+                    final StringJoiner values = new StringJoiner(",");
+                    for (JsonToken value = parser.nextToken(); value != JsonToken.END_ARRAY; value = parser.nextToken()) {
+                        values.add(parser.getText());
+                    }
+                    fields.put(String.join(".", path), values.toString());
+                    path.pollLast();
                 } else {
                     if (token.isScalarValue()) {
                         fields.put(String.join(".", path), parser.getText());
