@@ -2,7 +2,7 @@ package io.flakeproof.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flakeproof.registry.ZooKeeperFixture;
+import io.flakeproof.registry.TestPorts;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -476,7 +476,7 @@ class FleetAvailabilityIT {
     private static final class Ports {
         /** Below the ephemeral range: ZooKeeper restarts on its port, which a client's reconnect could take meanwhile. */
         static int free() {
-            return ZooKeeperFixture.freePort();
+            return TestPorts.free();
         }
 
         static boolean listening(int port) {

@@ -13,16 +13,16 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The test servers' ports ({@link ZooKeeperFixture#freePort}): below the ephemeral range, free, never twice. */
-class ZooKeeperFixtureTest {
+/** The test servers' ports ({@link TestPorts#free}): below the ephemeral range, free, never twice. */
+class TestPortsTest {
 
     @Test
     void portsLieBelowTheEphemeralRangeAndAreNeverPickedTwice() throws IOException {
         final int ephemeralFrom = ephemeralRangeStart();
         final Set<Integer> picked = new HashSet<>();
         for (int i = 0; i < 30; i++) {
-            final int port = ZooKeeperFixture.freePort();
-            assertThat(port).isBetween(20_000, 31_999).isLessThan(ephemeralFrom);
+            final int port = TestPorts.free();
+            assertThat(port).isBetween(TestPorts.LOWEST, TestPorts.LOWEST + TestPorts.COUNT - 1).isLessThan(ephemeralFrom);
             assertThat(picked.add(port)).as("port %d picked twice", port).isTrue();
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -32,7 +32,7 @@ class ZooKeeperFixtureTest {
 
     @Test
     void aPortSomethingHasBoundIsPassedOver() throws IOException {
-        final int before = ZooKeeperFixture.freePort();
+        final int before = TestPorts.free();
         final int taken = wrap(before + 1);
         try (ServerSocket holder = new ServerSocket()) {
             try {
@@ -41,10 +41,10 @@ class ZooKeeperFixtureTest {
                 // another process holds it: it must be passed over all the same
             }
 
-            final int next = ZooKeeperFixture.freePort();
+            final int next = TestPorts.free();
 
             assertThat(next).isNotEqualTo(taken);
-            assertThat(Math.floorMod(next - before, 12_000)).as("the next after %d", taken).isGreaterThan(1);
+            assertThat(Math.floorMod(next - before, TestPorts.COUNT)).as("the next after %d", taken).isGreaterThan(1);
         }
     }
 
@@ -59,6 +59,6 @@ class ZooKeeperFixtureTest {
     }
 
     private static int wrap(int port) {
-        return 20_000 + Math.floorMod(port - 20_000, 12_000);
+        return TestPorts.LOWEST + Math.floorMod(port - TestPorts.LOWEST, TestPorts.COUNT);
     }
 }

@@ -6,10 +6,6 @@ import io.flakeproof.generator.MintRefusedException;
 import io.flakeproof.generator.SnowflakeGenerator;
 import io.flakeproof.generator.SystemClock;
 import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
@@ -38,44 +33,12 @@ public final class ZooKeeperFixture {
     private ZooKeeperFixture() {
     }
 
-    /**
-     * The ports test servers take: below Linux's ephemeral range (32768-60999 unless configured), from
-     * which the system picks the source port of every outgoing connection. curator-test's own pick (a
-     * port the system gave a socket bound to port 0, closed again) lies in that range, and a ZooKeeper
-     * took it seconds later, when a connection of another test could have it as its source port by then:
-     * a quorum peer that cannot bind its election port exits the JVM, and the test fork with it. Here a
-     * port is free when picked and no connection's source port can take it; each JVM starts at its own
-     * place in the range (from its process ID), so that test forks at the same time do not pick alike.
-     */
-    private static final int LOWEST_PORT = 20_000;
-    private static final int PORTS = 12_000;
-    private static final AtomicInteger NEXT_PORT = new AtomicInteger((int) (ProcessHandle.current().pid() * 61 % PORTS));
-
     public static InstanceSpec loopbackSpec(File dir) {
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new IllegalStateException("cannot create " + dir);
         }
-        return new InstanceSpec(dir, freePort(), freePort(), freePort(), true, -1, TICK_MS, -1,
+        return new InstanceSpec(dir, TestPorts.free(), TestPorts.free(), TestPorts.free(), true, -1, TICK_MS, -1,
                 Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
-    }
-
-    /**
-     * A loopback port in [{@value #LOWEST_PORT}, +{@value #PORTS}) that nothing has bound, none picked
-     * twice by one JVM: for every server a test starts on a port it chose (ZooKeeper's, a node's, a
-     * Prometheus), and above all for one stopped and started again on the same port, which a client's
-     * reconnect could otherwise take as its own source port in between.
-     */
-    public static int freePort() {
-        for (int tried = 0; tried < PORTS; tried++) {
-            final int port = LOWEST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                return port;
-            } catch (IOException taken) {
-                // bound by another process: the next one
-            }
-        }
-        throw new IllegalStateException("no free loopback port in [" + LOWEST_PORT + ", " + (LOWEST_PORT + PORTS) + ")");
     }
 
     public static CuratorFramework client(String connectString) {

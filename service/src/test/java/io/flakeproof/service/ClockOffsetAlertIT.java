@@ -1,8 +1,8 @@
 package io.flakeproof.service;
 
-import static io.flakeproof.registry.ZooKeeperFixture.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flakeproof.registry.TestPorts;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -78,9 +78,9 @@ class ClockOffsetAlertIT {
     @Test
     void theClockOffsetAlertFiresWhenTheNodesClockStepsOutOfBoundAndResolvesWhenItIsBack() throws Exception {
         final long started = System.nanoTime();
-        final int zkPort = freePort();
-        final int nodePort = freePort();
-        final int prometheusPort = freePort();
+        final int zkPort = TestPorts.free();
+        final int nodePort = TestPorts.free();
+        final int prometheusPort = TestPorts.free();
         final Path fakeTime = dir.toPath().resolve("faketime");
         Files.writeString(fakeTime, "+0s");
 

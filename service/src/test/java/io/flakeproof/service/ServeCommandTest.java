@@ -1,13 +1,13 @@
 package io.flakeproof.service;
 
 import static io.flakeproof.registry.ZooKeeperFixture.await;
-import static io.flakeproof.registry.ZooKeeperFixture.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flakeproof.generator.BitLayout;
 import io.flakeproof.generator.lease.WorkerRecord;
 import io.flakeproof.registry.EmbeddedZooKeeper;
 import io.flakeproof.registry.RegistryPaths;
+import io.flakeproof.registry.TestPorts;
 import io.flakeproof.registry.ZooKeeperClients;
 import java.io.BufferedReader;
 import java.io.File;
@@ -86,7 +86,7 @@ class ServeCommandTest {
 
     @Test
     void aNodeWhoseEmbeddedRegistryWasWipedRefusesUntilToldNewCluster() throws Exception {
-        final int zkPort = freePort();
+        final int zkPort = TestPorts.free();
         final Serve first = serve(zkPort);
         try {
             assertThat(first.awaitStarted().group(0)).isNotEmpty();
@@ -124,7 +124,7 @@ class ServeCommandTest {
 
     @Test
     void servesThenReleasesItsLeaseAndExitsZeroOnSigterm() throws Exception {
-        final Serve serve = serve(freePort());
+        final Serve serve = serve(TestPorts.free());
         final Process process = serve.process();
         final StringBuilder seen = serve.seen();
         final CompletableFuture<Matcher> started = serve.started();
