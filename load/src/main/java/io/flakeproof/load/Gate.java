@@ -70,8 +70,9 @@ public record Gate(double p99Millis) {
         final StringBuilder line = new StringBuilder(passed ? "PASS over the floor: " : "FAIL over the floor: ");
         line.append("the node's p99 less than ").append(fmt(p99Millis)).append(" ms over the floor's in ").append(under)
                 .append(" of ").append(over.length).append(" pairs of turns").append(slow ? ", not more than half" : "")
-                .append(" (median ").append(signedMillis(over[over.length / 2])).append(" ms, from ")
-                .append(signedMillis(over[0])).append(" to ").append(signedMillis(over[over.length - 1])).append(" ms)");
+                .append(" (median ").append(LoadSummary.signedMillis(over[over.length / 2])).append(" ms, from ")
+                .append(LoadSummary.signedMillis(over[0])).append(" to ").append(LoadSummary.signedMillis(over[over.length - 1]))
+                .append(" ms)");
         line.append(failed > 0 ? String.format(Locale.ROOT, "; %d of %d requests failed", failed, requests)
                 : " and no request to the node failed");
         if (floorFailed > 0) {
@@ -80,14 +81,6 @@ public record Gate(double p99Millis) {
         line.append(runs == 1 ? " (the only run," : " (" + runs + " runs, each")
                 .append(" inconclusive: the floor took half the gate or more)");
         return new Verdict(passed, line.toString(), true);
-    }
-
-    private static String signedMillis(long micros) {
-        return (micros >= 0 ? "+" : "-") + millis(Math.abs(micros));
-    }
-
-    private static String millis(long micros) {
-        return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
     }
 
     /** A number as people write it: {@code 1}, not {@code 1.0}; {@code 0.5} as is. */

@@ -244,8 +244,7 @@ public final class LoadCommand implements Callable<Integer> {
                 return new Measured(summary, floor, new Gate.Verdict(true, line));
             }
             if (summary.failed() > 0) {
-                return new Measured(summary, floor, new Gate.Verdict(false, line + ": a failed request is the node's, "
-                        + "whatever the floor"));
+                return failedRequests(summary, floor, line);
             }
             if (leavesRoom(gate, floor.summary())) {
                 if (gateAttempts == 1) {
@@ -297,8 +296,7 @@ public final class LoadCommand implements Callable<Integer> {
                 return new Measured(summary, floor, new Gate.Verdict(true, line));
             }
             if (summary.failed() > 0) {
-                return new Measured(summary, floor, new Gate.Verdict(false, line + ": a failed request is the node's, "
-                        + "whatever the floor"));
+                return failedRequests(summary, floor, line);
             }
             if (leavesRoom(gate, floor.summary())) {
                 return new Measured(summary, floor, new Gate.Verdict(false, line + ", under half the gate: the miss is the node's"));
@@ -341,6 +339,11 @@ public final class LoadCommand implements Callable<Integer> {
         out.println(floor.overheadLine(node));
         return new Measured(node, new Floor(server, floor),
                 gate.judgeOverFloor(overByTurn, node.failed(), node.requests(), floor.failed(), runs), overByTurn);
+    }
+
+    /** A run in which a request to the node failed: it fails, however busy the floor was. */
+    private static Measured failedRequests(LoadSummary summary, Floor floor, String line) {
+        return new Measured(summary, floor, new Gate.Verdict(false, line + ": a failed request is the node's, whatever the floor"));
     }
 
     /** {@code fail} or {@code over-floor}: whether {@code --when-inconclusive} judges over the floor. */

@@ -180,7 +180,8 @@ record LoadSummary(LoadPlan plan, long requests, long succeeded, Map<Failure, Lo
         return latency.getValueAtPercentile(percentile) - floor.latency.getValueAtPercentile(percentile);
     }
 
-    private static String signedMillis(long micros) {
+    /** Microseconds as signed milliseconds with three decimals: {@code -1234} is {@code -1.234}, {@code 0} is {@code +0.000}. */
+    static String signedMillis(long micros) {
         return (micros >= 0 ? "+" : "-") + millis(Math.abs(micros));
     }
 
