@@ -169,11 +169,11 @@ class FloorServerTest {
         try (java.net.ServerSocket slow = slowNode()) {
             final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
                     "--url", "http://127.0.0.1:" + slow.getLocalPort(), "--rate", "20", "--duration", "2s", "--turns", "2",
-                    "--connections", "1", "--warmup", "1s", "--baseline", "netty", "--gate-p99-ms", "50", "--gate-attempts", "3");
+                    "--connections", "1", "--warmup", "1s", "--baseline", "netty", "--gate-p99-ms", "500", "--gate-attempts", "3");
             assertThat(code).as(out.toString()).isEqualTo(1);
         }
         assertThat(out.toString())
-                .containsPattern("FAIL: p99 .* ms >= 50 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                .containsPattern("FAIL: p99 .* ms >= 500 ms and no request failed; the floor \\(netty.*\\) measured p99 "
                         + "\\d+\\.\\d{3} ms in turns with the node, under half the gate: the miss is the node's$")
                 .doesNotContain("inconclusive");
         assertThat(out.toString().split("turn  2 of 2", -1)).as("one run").hasSize(2);
@@ -186,12 +186,12 @@ class FloorServerTest {
         try (java.net.ServerSocket slow = slowNode()) {
             final int code = LoadCommand.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
                     "--url", "http://127.0.0.1:" + slow.getLocalPort(), "--rate", "20", "--duration", "1s",
-                    "--connections", "1", "--warmup", "2s", "--baseline", "netty", "--gate-p99-ms", "50", "--gate-attempts", "3");
+                    "--connections", "1", "--warmup", "2s", "--baseline", "netty", "--gate-p99-ms", "500", "--gate-attempts", "3");
             assertThat(code).as(out.toString()).isEqualTo(1);
         }
         assertThat(out.toString())
                 .contains("the node missed the gate; the floor again, after it:")
-                .containsPattern("FAIL: p99 .* ms >= 50 ms and no request failed; the floor \\(netty.*\\) measured p99 "
+                .containsPattern("FAIL: p99 .* ms >= 500 ms and no request failed; the floor \\(netty.*\\) measured p99 "
                         + "\\d+\\.\\d{3} ms in the same run, and p99 \\d+\\.\\d{3} ms after it")
                 .doesNotContain("inconclusive");
         assertThat(out.toString().split("the floor: netty", -1)).as("one run: the floor before and after").hasSize(3);
